@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.text import fold, folded
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def matching_name(self, name: str) -> "ProvinceQuerySet":
+        """Provinces whose current or former name is ``name``, ignoring case, diacritics and
+        prefixes such as "Tỉnh", "Thành phố" or "TP." ("tinh thanh hoa", "TP. Hải Phòng",
+        "Hải Dương" → Hải Phòng)."""
+        key = strip_province_prefix(fold(name))
+        return self.filter(Q(search_name=key) | Q(former_names__search_name=key)).distinct()
+
+
+class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+_PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
+
+
+def strip_province_prefix(folded_name: str) -> str:
+    """Drop an administrative prefix from an already folded name: "tinh thanh hoa" → "thanh hoa"."""
+    name = " ".join(folded_name.split())
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            return name.removeprefix(prefix).strip()
+    return name
+
+
+class Province(models.Model):
+    """One of the 34 provincial-level units in force since 12 June 2025."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("centrally-run city")
+
+    code = models.CharField(
+        _("administrative code"),
+        max_length=2,
+        unique=True,
+        help_text=_("Two-digit code from the national list of administrative units."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    wards = models.PositiveSmallIntegerField(_("wards"))
+    communes = models.PositiveSmallIntegerField(_("communes"))
+    special_zones = models.PositiveSmallIntegerField(_("special zones"), default=0)
+    search_name = folded("name")
+
+    objects = ProvinceManager()
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def commune_level_units(self) -> int:
+        """Wards + communes + special zones: the province's commune-level units."""
+        return self.wards + self.communes + self.special_zones
+
+    @property
+    def full_name(self) -> str:
+        """The name with its administrative prefix: "Tỉnh Quảng Ninh", "Thành phố Hải Phòng"."""
+        prefix = _("City") if self.kind == self.Kind.CITY else _("Province")
+        return f"{prefix} {self.name}"
+
+
+class FormerProvinceManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class FormerProvince(models.Model):
+    """A province as it was before the 2025 merger, and the province that absorbed it.
+
+    Kept so that visit notes and imports naming a former province ("Bắc Giang", "Hải Dương")
+    land on the province it now belongs to.
+    """
+
+    name = models.CharField(_("former name"), max_length=100, unique=True)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        related_name="former_names",
+        verbose_name=_("merged into"),
+    )
+    search_name = folded("name")
+
+    objects = FormerProvinceManager()
+
+    class Meta:
+        verbose_name = _("former province")
+        verbose_name_plural = _("former provinces")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["provinces.province"]
+
+
+class ProvincialOfficer(models.Model):
+    """Binds a user account to the one province whose records the user may update."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provincial_officer",
+        verbose_name=_("user"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("province"),
+    )
+
+    class Meta:
+        verbose_name = _("provincial officer")
+        verbose_name_plural = _("provincial officers")
+        ordering = ["province__name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.province})"

@@ -1,0 +1,283 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import Province
+from surveys.models import (
+    Field,
+    Finding,
+    KeyedManager,
+    MinistryUnit,
+    NaturalKeyManager,
+    SourceReport,
+    Theme,
+    Visit,
+)
+from tracker.text import folded
+
+
+class Status(models.TextChoices):
+    """Where a recommendation stands. The allowed moves between them live in ``lifecycle``."""
+
+    NEW = "new", _("new")
+    ANSWERED = "answered", _("answered on the spot")
+    REPORTED = "reported", _("reported to the ministry's leadership")
+    ASSIGNED = "assigned", _("assigned to a unit")
+    IN_PROGRESS = "in_progress", _("in progress")
+    RESOLUTION_PROPOSED = "proposed", _("resolution proposed")
+    RESOLVED = "resolved", _("resolved")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+    TRANSFERRED = "transferred", _("transferred to the competent authority")
+
+
+#: Statuses that end a recommendation's life (until someone reopens it with a reason).
+CLOSED_STATUSES = frozenset(
+    {Status.ANSWERED, Status.RESOLVED, Status.NOT_ACCEPTED, Status.TRANSFERRED}
+)
+OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
+
+
+class Priority(models.IntegerChoices):
+    LOW = 10, _("low")
+    NORMAL = 20, _("normal")
+    HIGH = 30, _("high")
+    URGENT = 40, _("urgent")
+
+
+class Authority(models.Model):
+    """A body a recommendation is addressed to: the ministry, the Ministry of Home Affairs,
+    the Government…"""
+
+    NATURAL_KEY = ("code",)
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today=None):
+        """Open and past the due date; derived, never stored."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def for_province(self, province):
+        return self.filter(province=province)
+
+
+class RecommendationManager(KeyedManager.from_queryset(RecommendationQuerySet)):
+    pass
+
+
+class Recommendation(models.Model):
+    """A recommendation (kiến nghị) a province made, followed until it is resolved."""
+
+    Status = Status
+    Priority = Priority
+
+    key = models.CharField(
+        _("key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stable key from the seed or the import file; matched on re-import."),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("province"),
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("visit"),
+    )
+    text = models.TextField(_("recommendation"))
+    addressed_to = models.ManyToManyField(
+        Authority, related_name="recommendations", blank=True, verbose_name=_("addressed to")
+    )
+    theme = models.CharField(_("theme"), max_length=32, choices=Theme.choices)
+    fields = models.ManyToManyField(
+        Field, related_name="recommendations", blank=True, verbose_name=_("fields")
+    )
+    obstacles = models.ManyToManyField(
+        Finding,
+        related_name="recommendations",
+        blank=True,
+        limit_choices_to={"kind": Finding.Kind.OBSTACLE},
+        verbose_name=_("obstacles answered"),
+    )
+    responsible_unit = models.ForeignKey(
+        MinistryUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("responsible unit"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    reply_reference = models.CharField(
+        _("reply document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Number of the official letter that answered it, e.g. 1234/BKHCN-PC."),
+    )
+    reply_date = models.DateField(_("reply document date"), null=True, blank=True)
+    source = models.ForeignKey(
+        SourceReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("source report"),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every change, so a save over someone else's change is refused."),
+    )
+    search_text = folded("text")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RecommendationManager()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="rec_status_due_idx"),
+            models.Index(fields=["province", "status"], name="rec_province_status_idx"),
+            models.Index(fields=["responsible_unit", "status"], name="rec_unit_status_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="rec_updated_idx"),
+            models.Index(fields=["created_at"], name="rec_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=sorted(CLOSED_STATUSES)) | ~Q(resolution_note=""),
+                name="rec_closed_has_resolution_note",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.RESOLUTION_PROPOSED]
+                )
+                | Q(responsible_unit__isnull=False),
+                name="rec_assigned_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in Status]),
+                name="rec_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{self.province}: {text}"
+
+    def natural_key(self):
+        return (self.key,)
+
+    def clean(self):
+        if self.visit_id and self.province_id and self.visit.province_id != self.province_id:
+            raise ValidationError({"visit": _("This visit was to another province.")})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_date and not self.is_closed and self.due_date < timezone.localdate())
+
+
+class StatusChangeManager(models.Manager):
+    def get_by_natural_key(self, recommendation_key, changed_at, to_status):
+        return self.get(
+            recommendation__key=recommendation_key, changed_at=changed_at, to_status=to_status
+        )
+
+
+class StatusChange(models.Model):
+    """One entry of a recommendation's history: a status change, or a progress note when the
+    status stays the same."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="history",
+        verbose_name=_("recommendation"),
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = StatusChangeManager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["recommendation", "changed_at", "id"]
+        indexes = [
+            models.Index(fields=["recommendation", "changed_at"], name="statuschange_rec_time_idx"),
+        ]
+
+    def __str__(self):
+        if self.is_note:
+            return _("Note on %(status)s") % {"status": self.get_to_status_display()}
+        source = self.get_from_status_display() or "—"
+        return f"{source} → {self.get_to_status_display()}"
+
+    def natural_key(self):
+        # Lets the seed fixture reload its history entries in place instead of adding copies.
+        return (self.recommendation.key, self.changed_at, self.to_status)
+
+    natural_key.dependencies = ["recommendations.recommendation"]
+
+    @property
+    def is_note(self) -> bool:
+        return self.from_status == self.to_status

@@ -1,0 +1,75 @@
+"""Diacritics folding: the one place that decides how Vietnamese text is compared.
+
+``fold("Thanh Hóa") == "thanh hoa"`` and ``fold("ĐÀO TẠO") == "dao tao"``. One table drives both
+the Python function (search terms, import name matching) and the SQL expression behind every
+generated ``search_*`` column, so a folded term always matches a folded column, on SQLite and on
+PostgreSQL alike.
+"""
+
+import unicodedata
+
+from django.db import models
+
+_VIETNAMESE_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+
+
+def _base_letter(char: str) -> str:
+    return "d" if char in "đĐ" else unicodedata.normalize("NFD", char)[0].lower()
+
+
+#: Each Vietnamese letter with marks, lower and upper case, mapped to its bare ASCII letter.
+FOLD_TABLE: dict[str, str] = {
+    variant: _base_letter(letter)
+    for letter in _VIETNAMESE_LETTERS
+    for variant in (letter, letter.upper())
+}
+_TRANSLATION = str.maketrans(FOLD_TABLE)
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ``text`` and strip Vietnamese diacritics (đ → d), as the search columns do."""
+    if not text:
+        return ""
+    # Text pasted from some Mac or web sources arrives decomposed (NFD); compose it first so
+    # the table sees whole letters.
+    return unicodedata.normalize("NFC", text).translate(_TRANSLATION).lower()
+
+
+def fold_query(text: str | None) -> str:
+    """Fold a search term typed by a person: also trims and collapses runs of spaces."""
+    return " ".join(fold(text).split())
+
+
+class Fold(models.Func):
+    """SQL twin of :func:`fold`, immutable so it can back a stored generated column.
+
+    PostgreSQL: ``lower(translate(col, 'àá…', 'aa…'))``; ``lower()`` runs last because it only
+    lower-cases ASCII reliably whatever the collation. SQLite cannot nest 134 ``replace()`` calls
+    (its parser stack overflows), so there the column calls :func:`fold` itself, registered on
+    every connection as ``tracker_fold()`` (see ``tracker.apps``).
+    """
+
+    arity = 1
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            source = "".join(FOLD_TABLE)
+            target = "".join(FOLD_TABLE.values())
+            return f"lower(translate({sql}, '{source}', '{target}'))", params
+        return f"tracker_fold({sql})", params
+
+
+def folded(field_name: str) -> models.GeneratedField:
+    """A stored column holding ``fold(field_name)``: what search filters with ``__contains``.
+
+    On PostgreSQL a trigram index can serve ``LIKE '%term%'`` on it; ``icontains`` cannot use
+    that index because it wraps the column in ``UPPER()``.
+    """
+    return models.GeneratedField(
+        expression=Fold(field_name),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
