@@ -1,0 +1,232 @@
+"""Every write to a recommendation's workflow goes through one of these functions.
+
+Each locks the row, checks the lifecycle and the permission rule, raises the version (so a save
+over someone else's change is refused) and writes the history entry, all in one transaction.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import MinistryUnit
+
+from . import access
+from .lifecycle import get_transition
+from .models import Recommendation, Status, StatusChange
+
+
+class StaleRecommendation(ValidationError):
+    """Someone else saved the recommendation after this user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this recommendation while you were editing it. "
+                "Reload the page to see their change, then try again."
+            ),
+            code="stale",
+        )
+
+
+def _lock(recommendation: Recommendation, expected_version: int | None) -> Recommendation:
+    locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRecommendation()
+    return locked
+
+
+def _save(recommendation: Recommendation, fields: list[str]) -> None:
+    recommendation.version += 1
+    recommendation.updated_at = timezone.now()
+    recommendation.full_clean(
+        exclude=["obstacles", "fields", "addressed_to"], validate_unique=False
+    )
+    recommendation.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _record(recommendation, *, source, target, by, comment, at=None) -> StatusChange:
+    return StatusChange.objects.create(
+        recommendation=recommendation,
+        from_status=source,
+        to_status=target,
+        changed_by=by,
+        changed_at=at or timezone.now(),
+        comment=comment,
+    )
+
+
+def _check_actor(by, allowed: bool) -> None:
+    # ``by=None`` is the system itself (a management command run by an operator); every
+    # request from a person names its user and is checked.
+    if by is not None and not allowed:
+        raise PermissionDenied(_("You may not change this recommendation."))
+
+
+def recommendation_create(
+    *, by, province, text: str, theme: str, status: str = Status.NEW, comment: str = "", **fields
+) -> Recommendation:
+    """Record a new recommendation, with the history entry that opens its timeline."""
+    if by is not None and not access.is_ministry_staff(by):
+        province_id = access.officer_province_id(by)
+        _check_actor(by, province_id is not None and province_id == province.pk)
+    recommendation = Recommendation(province=province, text=text, theme=theme, **fields)
+    recommendation.status = Status.NEW
+    recommendation.full_clean(exclude=["obstacles", "fields", "addressed_to"])
+    with transaction.atomic():
+        recommendation.save()
+        _record(recommendation, source="", target=Status.NEW, by=by, comment=comment)
+    if status != Status.NEW:
+        recommendation = recommendation_transition(
+            recommendation=recommendation,
+            to_status=status,
+            by=by,
+            comment=comment,
+            resolution_note=fields.get("resolution_note"),
+        )
+    return recommendation
+
+
+def recommendation_transition(
+    *,
+    recommendation: Recommendation,
+    to_status: str,
+    by,
+    comment: str = "",
+    resolution_note: str | None = None,
+    reply_reference: str | None = None,
+    reply_date: datetime.date | None = None,
+    responsible_unit: MinistryUnit | None = None,
+    expected_version: int | None = None,
+) -> Recommendation:
+    """Move a recommendation to ``to_status`` if the lifecycle and ``by``'s role allow it."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, access.can_change(by, locked) if by is not None else True)
+        if to_status not in Status.values:
+            raise ValidationError(_("Unknown status."), code="unknown_status")
+        transition = get_transition(locked.status, to_status)
+        if transition is None:
+            raise ValidationError(
+                _("A recommendation that is “%(source)s” cannot become “%(target)s”.")
+                % {"source": locked.get_status_display(), "target": Status(to_status).label},
+                code="forbidden_transition",
+            )
+        _check_actor(by, access.can_take(by, locked, transition) if by is not None else True)
+
+        errors = {}
+        fields = ["status"]
+        if transition.needs_comment and not comment:
+            errors["comment"] = _("Give the reason for this change.")
+        if responsible_unit is not None:
+            if by is not None and not access.can_triage(by, locked):
+                raise PermissionDenied(_("Only ministry staff assign a responsible unit."))
+            locked.responsible_unit = responsible_unit
+            fields.append("responsible_unit")
+        if transition.needs_unit and locked.responsible_unit_id is None:
+            errors["responsible_unit"] = _("Choose the responsible unit first.")
+        if transition.closes:
+            note = resolution_note if resolution_note is not None else locked.resolution_note
+            note = (note or "").strip()
+            if not note:
+                errors["resolution_note"] = _("Closing needs a resolution note.")
+            locked.resolution_note = note
+            fields.append("resolution_note")
+            if reply_reference is not None:
+                locked.reply_reference = reply_reference.strip()
+                fields.append("reply_reference")
+            if reply_date is not None:
+                locked.reply_date = reply_date
+                fields.append("reply_date")
+        if errors:
+            raise ValidationError(errors)
+
+        source = locked.status
+        locked.status = transition.target
+        _save(locked, fields)
+        _record(locked, source=source, target=transition.target, by=by, comment=comment)
+    return locked
+
+
+def recommendation_add_note(
+    *, recommendation: Recommendation, by, comment: str, expected_version: int | None = None
+) -> StatusChange:
+    """Add a progress note to the timeline without changing the status."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Write the progress note.")})
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, access.can_add_note(by, locked) if by is not None else True)
+        _save(locked, [])
+        return _record(locked, source=locked.status, target=locked.status, by=by, comment=comment)
+
+
+_UNSET = object()
+
+
+def recommendation_triage(
+    *,
+    recommendation: Recommendation,
+    by,
+    responsible_unit=_UNSET,
+    priority=_UNSET,
+    due_date=_UNSET,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Recommendation:
+    """Set the triage fields (ministry staff only); each change is written to the timeline.
+
+    Giving a unit to a recommendation that is still new or with the leadership also moves it to
+    "assigned", which is what assigning means.
+    """
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, access.can_triage(by, locked) if by is not None else True)
+        changes, fields = [], []
+        if responsible_unit is not _UNSET and responsible_unit != locked.responsible_unit:
+            if responsible_unit is None and locked.status in (
+                Status.ASSIGNED,
+                Status.IN_PROGRESS,
+                Status.RESOLUTION_PROPOSED,
+            ):
+                raise ValidationError(
+                    {"responsible_unit": _("A recommendation being handled needs a unit.")}
+                )
+            locked.responsible_unit = responsible_unit
+            fields.append("responsible_unit")
+            changes.append(_("Responsible unit: %(unit)s") % {"unit": responsible_unit or "—"})
+        if priority is not _UNSET and priority != locked.priority:
+            locked.priority = priority
+            fields.append("priority")
+            changes.append(
+                _("Priority: %(priority)s") % {"priority": locked.get_priority_display()}
+            )
+        if due_date is not _UNSET and due_date != locked.due_date:
+            locked.due_date = due_date
+            fields.append("due_date")
+            shown = due_date.strftime("%d/%m/%Y") if due_date else "—"
+            changes.append(_("Due date: %(date)s") % {"date": shown})
+        if not fields:
+            return locked
+        _save(locked, fields)
+        text = "; ".join(str(change) for change in changes)
+        if comment.strip():
+            text = f"{text}. {comment.strip()}"
+        _record(locked, source=locked.status, target=locked.status, by=by, comment=text)
+
+    if (
+        locked.responsible_unit_id
+        and "responsible_unit" in fields
+        and get_transition(locked.status, Status.ASSIGNED) is not None
+    ):
+        locked = recommendation_transition(
+            recommendation=locked,
+            to_status=Status.ASSIGNED,
+            by=by,
+            comment=_("Assigned to %(unit)s.") % {"unit": locked.responsible_unit},
+        )
+    return locked
