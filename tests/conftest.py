@@ -1,0 +1,76 @@
+"""Shared fixtures.
+
+The seed (reference data + the 2025 campaign) is loaded once per test session into the test
+database, so every ``db`` test starts from the data of the two reports. Transactional tests
+(live server, browser, concurrency) flush the database when they finish; they use the
+``seeded_transactional_db`` fixture, which restores the roles and loads the seed again.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from provinces.models import Province, ProvincialOfficer
+from recommendations import roles
+from surveys.models import MinistryUnit
+
+PASSWORD = "test-pass-2025"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db, django_db_serialized_rollback):
+    """A transactional database holding the roles (restored by serialized rollback) and the seed."""
+    call_command("load_seed", verbosity=0)
+
+
+def make_user(username, role=None, *, province_code=None, unit_name=None, **extra):
+    """A user in ``role``; officers are bound to ``province_code``, staff may join a unit."""
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+        if role != roles.PROVINCIAL_OFFICER:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    if province_code:
+        ProvincialOfficer.objects.create(
+            user=user, province=Province.objects.get(code=province_code)
+        )
+    if unit_name:
+        MinistryUnit.objects.get(name=unit_name).members.add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("quantri", roles.ADMIN, is_superuser=True)
+
+
+@pytest.fixture
+def ministry_user(db):
+    return make_user("canbo", roles.MINISTRY_STAFF, unit_name="Vụ Pháp chế")
+
+
+@pytest.fixture
+def officer_qn(db):
+    """A provincial officer of Quảng Ninh (code 22)."""
+    return make_user("sokhcn_qn", roles.PROVINCIAL_OFFICER, province_code="22", is_staff=True)
+
+
+@pytest.fixture
+def officer_bn(db):
+    """A provincial officer of Bắc Ninh (code 24)."""
+    return make_user("sokhcn_bn", roles.PROVINCIAL_OFFICER, province_code="24", is_staff=True)
+
+
+@pytest.fixture
+def plain_user(db):
+    """Signed in, but in no role."""
+    return make_user("nguoidung")

@@ -1,0 +1,83 @@
+import importlib
+import os
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import formats, timezone, translation
+
+
+def test_vietnamese_first_with_english_available():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_dates_read_dd_mm_yyyy(language):
+    import datetime
+
+    with translation.override(language):
+        assert formats.date_format(datetime.date(2025, 8, 29), "SHORT_DATE_FORMAT") == "29/08/2025"
+
+
+def test_vietnamese_numbers_use_a_decimal_comma():
+    from decimal import Decimal
+
+    with translation.override("vi"):
+        assert formats.number_format(Decimal("99.99")) == "99,99"
+
+
+def test_local_time_is_ho_chi_minh():
+    import datetime
+
+    moment = datetime.datetime(2025, 9, 4, 2, 0, tzinfo=datetime.UTC)
+    assert timezone.localtime(moment).hour == 9
+
+
+def _reload_settings(monkeypatch, **env):
+    for key in ["DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"]:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    import types
+
+    import tracker.settings as module
+
+    try:
+        # A snapshot: the module object itself is reloaded again below.
+        return types.SimpleNamespace(**vars(importlib.reload(module)))
+    finally:
+        monkeypatch.undo()
+        importlib.reload(module)
+
+
+def test_settings_default_to_debug_and_sqlite(monkeypatch):
+    module = _reload_settings(monkeypatch)
+    assert module.DEBUG is True
+    assert module.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert module.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
+
+
+def test_settings_read_database_url(monkeypatch):
+    module = _reload_settings(
+        monkeypatch, DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker"
+    )
+    database = module.DATABASES["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"]) == ("tracker", "127.0.0.1", 5432)
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    with pytest.raises(ImproperlyConfigured):
+        _reload_settings(monkeypatch, DEBUG="0")
+
+
+def test_production_reads_hosts_from_the_environment(monkeypatch):
+    module = _reload_settings(
+        monkeypatch, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.gov.vn, b.gov.vn"
+    )
+    assert module.DEBUG is False
+    assert module.ALLOWED_HOSTS == ["a.gov.vn", "b.gov.vn"]
+    assert os.environ.get("DEBUG") != "0"  # the environment was restored
