@@ -1,7 +1,8 @@
-"""Every write to a recommendation's workflow goes through one of these functions.
+"""Every write to a recommendation goes through one of these functions.
 
-Each locks the row, checks the lifecycle and the permission rule, raises the version (so a save
-over someone else's change is refused) and writes the history entry, all in one transaction.
+Each locks the row, checks the lifecycle and the permission rule (``access``), raises the
+version (so a save over someone else's change is refused rather than lost) and writes the
+history entry, all in one transaction; e-mail goes out only once that transaction commits.
 """
 
 import datetime
@@ -13,9 +14,24 @@ from django.utils.translation import gettext as _
 
 from surveys.models import MinistryUnit
 
-from . import access
-from .lifecycle import get_transition
+from . import access, notifications
+from .lifecycle import NEEDS_UNIT, Transition, get_transition
 from .models import Recommendation, Status, StatusChange
+
+M2M_FIELDS = ["obstacles", "fields", "addressed_to"]
+TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
+#: What ministry staff may edit besides triage; status is never edited, only transitioned.
+CONTENT_FIELDS = [
+    "province",
+    "visit",
+    "text",
+    "theme",
+    "resolution_note",
+    "reply_reference",
+    "reply_date",
+    "source",
+    "key",
+]
 
 
 class StaleRecommendation(ValidationError):
@@ -41,19 +57,17 @@ def _lock(recommendation: Recommendation, expected_version: int | None) -> Recom
 def _save(recommendation: Recommendation, fields: list[str]) -> None:
     recommendation.version += 1
     recommendation.updated_at = timezone.now()
-    recommendation.full_clean(
-        exclude=["obstacles", "fields", "addressed_to"], validate_unique=False
-    )
-    recommendation.save(update_fields=[*fields, "version", "updated_at"])
+    recommendation.full_clean(exclude=M2M_FIELDS, validate_unique=False)
+    recommendation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
 
 
-def _record(recommendation, *, source, target, by, comment, at=None) -> StatusChange:
+def _record(recommendation, *, source, target, by, comment) -> StatusChange:
     return StatusChange.objects.create(
         recommendation=recommendation,
         from_status=source,
         to_status=target,
         changed_by=by,
-        changed_at=at or timezone.now(),
+        changed_at=timezone.now(),
         comment=comment,
     )
 
@@ -65,19 +79,34 @@ def _check_actor(by, allowed: bool) -> None:
         raise PermissionDenied(_("You may not change this recommendation."))
 
 
-def recommendation_create(
-    *, by, province, text: str, theme: str, status: str = Status.NEW, comment: str = "", **fields
+def recommendation_register(
+    *, recommendation: Recommendation, by, comment: str = ""
 ) -> Recommendation:
-    """Record a new recommendation, with the history entry that opens its timeline."""
+    """Save a new, unsaved recommendation as "new" and open its timeline.
+
+    Ministry staff may record one for any province, a provincial officer for their own.
+    """
     if by is not None and not access.is_ministry_staff(by):
         province_id = access.officer_province_id(by)
-        _check_actor(by, province_id is not None and province_id == province.pk)
-    recommendation = Recommendation(province=province, text=text, theme=theme, **fields)
+        _check_actor(by, province_id is not None and province_id == recommendation.province_id)
     recommendation.status = Status.NEW
-    recommendation.full_clean(exclude=["obstacles", "fields", "addressed_to"])
+    recommendation.full_clean(exclude=M2M_FIELDS)
     with transaction.atomic():
         recommendation.save()
         _record(recommendation, source="", target=Status.NEW, by=by, comment=comment)
+    return recommendation
+
+
+def recommendation_create(
+    *, by, province, text: str, theme: str, status: str = Status.NEW, comment: str = "", **fields
+) -> Recommendation:
+    """Record a new recommendation; a ``status`` other than "new" is reached through the
+    lifecycle, as a person would move it."""
+    recommendation = recommendation_register(
+        recommendation=Recommendation(province=province, text=text, theme=theme, **fields),
+        by=by,
+        comment=comment,
+    )
     if status != Status.NEW:
         recommendation = recommendation_transition(
             recommendation=recommendation,
@@ -87,6 +116,54 @@ def recommendation_create(
             resolution_note=fields.get("resolution_note"),
         )
     return recommendation
+
+
+def check_transition(
+    *,
+    recommendation: Recommendation,
+    to_status: str,
+    by,
+    comment: str = "",
+    resolution_note: str | None = None,
+    responsible_unit: MinistryUnit | None = None,
+) -> Transition:
+    """The transition ``by`` asks for, if the lifecycle, the role and the inputs allow it.
+
+    Raises PermissionDenied (not this user's to take) or ValidationError (with the field at
+    fault). Forms call it for a friendly error; ``recommendation_transition`` calls it again
+    under the row lock, so the rule itself lives only here.
+    """
+    _check_actor(by, by is None or access.can_change(by, recommendation))
+    if to_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")}, code="unknown_status")
+    transition = get_transition(recommendation.status, to_status)
+    if transition is None:
+        raise ValidationError(
+            {
+                "status": _("A recommendation that is “%(source)s” cannot become “%(target)s”.")
+                % {"source": recommendation.get_status_display(), "target": Status(to_status).label}
+            },
+            code="forbidden_transition",
+        )
+    _check_actor(by, by is None or access.can_take(by, recommendation, transition))
+    changes_unit = (
+        responsible_unit is not None and responsible_unit != recommendation.responsible_unit
+    )
+    if changes_unit and by is not None and not access.can_triage(by, recommendation):
+        raise PermissionDenied(_("Only ministry staff assign a responsible unit."))
+
+    errors = {}
+    if transition.needs_comment and not (comment or "").strip():
+        errors["comment"] = _("Give the reason for this change.")
+    if transition.needs_unit and not (responsible_unit or recommendation.responsible_unit_id):
+        errors["responsible_unit"] = _("Choose the responsible unit first.")
+    if transition.closes:
+        note = resolution_note if resolution_note is not None else recommendation.resolution_note
+        if not (note or "").strip():
+            errors["resolution_note"] = _("Closing needs a resolution note.")
+    if errors:
+        raise ValidationError(errors)
+    return transition
 
 
 def recommendation_transition(
@@ -105,35 +182,22 @@ def recommendation_transition(
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = _lock(recommendation, expected_version)
-        _check_actor(by, access.can_change(by, locked) if by is not None else True)
-        if to_status not in Status.values:
-            raise ValidationError(_("Unknown status."), code="unknown_status")
-        transition = get_transition(locked.status, to_status)
-        if transition is None:
-            raise ValidationError(
-                _("A recommendation that is “%(source)s” cannot become “%(target)s”.")
-                % {"source": locked.get_status_display(), "target": Status(to_status).label},
-                code="forbidden_transition",
-            )
-        _check_actor(by, access.can_take(by, locked, transition) if by is not None else True)
-
-        errors = {}
+        transition = check_transition(
+            recommendation=locked,
+            to_status=to_status,
+            by=by,
+            comment=comment,
+            resolution_note=resolution_note,
+            responsible_unit=responsible_unit,
+        )
         fields = ["status"]
-        if transition.needs_comment and not comment:
-            errors["comment"] = _("Give the reason for this change.")
-        if responsible_unit is not None:
-            if by is not None and not access.can_triage(by, locked):
-                raise PermissionDenied(_("Only ministry staff assign a responsible unit."))
+        unit_changed = responsible_unit is not None and responsible_unit != locked.responsible_unit
+        if unit_changed:
             locked.responsible_unit = responsible_unit
             fields.append("responsible_unit")
-        if transition.needs_unit and locked.responsible_unit_id is None:
-            errors["responsible_unit"] = _("Choose the responsible unit first.")
         if transition.closes:
-            note = resolution_note if resolution_note is not None else locked.resolution_note
-            note = (note or "").strip()
-            if not note:
-                errors["resolution_note"] = _("Closing needs a resolution note.")
-            locked.resolution_note = note
+            if resolution_note is not None:
+                locked.resolution_note = resolution_note.strip()
             fields.append("resolution_note")
             if reply_reference is not None:
                 locked.reply_reference = reply_reference.strip()
@@ -141,13 +205,14 @@ def recommendation_transition(
             if reply_date is not None:
                 locked.reply_date = reply_date
                 fields.append("reply_date")
-        if errors:
-            raise ValidationError(errors)
 
         source = locked.status
         locked.status = transition.target
         _save(locked, fields)
-        _record(locked, source=source, target=transition.target, by=by, comment=comment)
+        entry = _record(locked, source=source, target=transition.target, by=by, comment=comment)
+        notifications.status_changed_on_commit(entry)
+        if unit_changed:
+            notifications.assigned_on_commit(locked, by=by)
     return locked
 
 
@@ -160,73 +225,150 @@ def recommendation_add_note(
         raise ValidationError({"comment": _("Write the progress note.")})
     with transaction.atomic():
         locked = _lock(recommendation, expected_version)
-        _check_actor(by, access.can_add_note(by, locked) if by is not None else True)
+        _check_actor(by, by is None or access.can_add_note(by, locked))
         _save(locked, [])
         return _record(locked, source=locked.status, target=locked.status, by=by, comment=comment)
 
 
-_UNSET = object()
+def _describe(recommendation: Recommendation, name: str, value) -> str:
+    field = Recommendation._meta.get_field(name)
+    if name == "due_date":
+        shown = value.strftime("%d/%m/%Y") if value else "—"
+        return _("Due date: %(date)s") % {"date": shown}
+    if name == "responsible_unit":
+        return _("Responsible unit: %(unit)s") % {"unit": value or "—"}
+    if name == "priority":
+        label = recommendation.get_priority_display()
+        return _("Priority: %(priority)s") % {"priority": label}
+    return _("%(field)s changed") % {"field": field.verbose_name.capitalize()}
 
 
-def recommendation_triage(
+def recommendation_update(
     *,
     recommendation: Recommendation,
     by,
-    responsible_unit=_UNSET,
-    priority=_UNSET,
-    due_date=_UNSET,
     comment: str = "",
     expected_version: int | None = None,
+    **changes,
 ) -> Recommendation:
-    """Set the triage fields (ministry staff only); each change is written to the timeline.
+    """Change fields of a recommendation (ministry staff only) and note what changed.
 
-    Giving a unit to a recommendation that is still new or with the leadership also moves it to
-    "assigned", which is what assigning means.
+    ``changes`` may hold the triage fields, the content fields and the many-to-many fields;
+    the status is never among them (it moves only through ``recommendation_transition``).
+    Giving a unit to a recommendation that is still new or with the leadership also moves it
+    to "assigned", which is what assigning means.
     """
+    unknown = set(changes) - {*TRIAGE_FIELDS, *CONTENT_FIELDS, *M2M_FIELDS}
+    if unknown:
+        raise ValueError(f"recommendation_update cannot change {sorted(unknown)}")
     with transaction.atomic():
         locked = _lock(recommendation, expected_version)
-        _check_actor(by, access.can_triage(by, locked) if by is not None else True)
-        changes, fields = [], []
-        if responsible_unit is not _UNSET and responsible_unit != locked.responsible_unit:
-            if responsible_unit is None and locked.status in (
-                Status.ASSIGNED,
-                Status.IN_PROGRESS,
-                Status.RESOLUTION_PROPOSED,
-            ):
-                raise ValidationError(
-                    {"responsible_unit": _("A recommendation being handled needs a unit.")}
-                )
-            locked.responsible_unit = responsible_unit
-            fields.append("responsible_unit")
-            changes.append(_("Responsible unit: %(unit)s") % {"unit": responsible_unit or "—"})
-        if priority is not _UNSET and priority != locked.priority:
-            locked.priority = priority
-            fields.append("priority")
-            changes.append(
-                _("Priority: %(priority)s") % {"priority": locked.get_priority_display()}
-            )
-        if due_date is not _UNSET and due_date != locked.due_date:
-            locked.due_date = due_date
-            fields.append("due_date")
-            shown = due_date.strftime("%d/%m/%Y") if due_date else "—"
-            changes.append(_("Due date: %(date)s") % {"date": shown})
-        if not fields:
+        needs_staff = bool(set(changes) - set(TRIAGE_FIELDS))
+        allowed = access.is_ministry_staff(by) if needs_staff else access.can_triage(by, locked)
+        _check_actor(by, by is None or allowed)
+
+        changed, descriptions = [], []
+        for name, value in changes.items():
+            if name in M2M_FIELDS:
+                current = set(getattr(locked, name).values_list("pk", flat=True))
+                if current != {item.pk for item in value}:
+                    getattr(locked, name).set(value)
+                    changed.append(name)
+                    descriptions.append(_describe(locked, name, value))
+                continue
+            if getattr(locked, name) != value:
+                setattr(locked, name, value)
+                changed.append(name)
+                descriptions.append(_describe(locked, name, value))
+        if not changed:
             return locked
-        _save(locked, fields)
-        text = "; ".join(str(change) for change in changes)
+        if locked.status in NEEDS_UNIT and locked.responsible_unit_id is None:
+            raise ValidationError(
+                {"responsible_unit": _("A recommendation being handled needs a unit.")}
+            )
+        _save(locked, [name for name in changed if name not in M2M_FIELDS])
+        text = "; ".join(str(description) for description in descriptions)
         if comment.strip():
             text = f"{text}. {comment.strip()}"
         _record(locked, source=locked.status, target=locked.status, by=by, comment=text)
-
-    if (
-        locked.responsible_unit_id
-        and "responsible_unit" in fields
-        and get_transition(locked.status, Status.ASSIGNED) is not None
-    ):
-        locked = recommendation_transition(
-            recommendation=locked,
-            to_status=Status.ASSIGNED,
-            by=by,
-            comment=_("Assigned to %(unit)s.") % {"unit": locked.responsible_unit},
-        )
+        if "responsible_unit" in changed and locked.responsible_unit_id is not None:
+            notifications.assigned_on_commit(locked, by=by)
+            if get_transition(locked.status, Status.ASSIGNED) is not None:
+                return recommendation_transition(
+                    recommendation=locked,
+                    to_status=Status.ASSIGNED,
+                    by=by,
+                    comment=_("Assigned to %(unit)s.") % {"unit": locked.responsible_unit},
+                )
     return locked
+
+
+def recommendation_triage(
+    *, recommendation: Recommendation, by, comment: str = "", expected_version=None, **triage
+) -> Recommendation:
+    """Set responsible unit, priority and/or due date: the ministry's triage."""
+    unknown = set(triage) - set(TRIAGE_FIELDS)
+    if unknown:
+        raise ValueError(f"recommendation_triage cannot change {sorted(unknown)}")
+    return recommendation_update(
+        recommendation=recommendation,
+        by=by,
+        comment=comment,
+        expected_version=expected_version,
+        **triage,
+    )
+
+
+def recommendations_bulk_apply(
+    *,
+    recommendations,
+    by,
+    responsible_unit: MinistryUnit | None = None,
+    priority: int | None = None,
+    due_date: datetime.date | None = None,
+    to_status: str | None = None,
+    comment: str = "",
+    resolution_note: str | None = None,
+) -> tuple[list[Recommendation], list[tuple[Recommendation, str]]]:
+    """Apply the same triage and/or status move to each recommendation, one by one.
+
+    Each recommendation goes through the same services (and so the same permission and
+    lifecycle checks) and gets its own history entries. One that cannot take the change is
+    left untouched and reported with the reason; the others are saved.
+    Returns ``(changed, refused)``.
+    """
+    triage = {
+        name: value
+        for name, value in [
+            ("responsible_unit", responsible_unit),
+            ("priority", priority),
+            ("due_date", due_date),
+        ]
+        if value is not None
+    }
+    changed, refused = [], []
+    for recommendation in recommendations:
+        try:
+            with transaction.atomic():
+                result = recommendation
+                if triage:
+                    result = recommendation_update(
+                        recommendation=result,
+                        by=by,
+                        comment=comment if not to_status else "",
+                        **triage,
+                    )
+                if to_status and result.status != to_status:
+                    result = recommendation_transition(
+                        recommendation=result,
+                        to_status=to_status,
+                        by=by,
+                        comment=comment,
+                        resolution_note=resolution_note,
+                    )
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            refused.append((recommendation, " ".join(messages)))
+        else:
+            changed.append(result)
+    return changed, refused
