@@ -1,10 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from tracker.admin import FoldedSearchMixin
 
+from . import access
+from .forms import BulkTriageForm, RecommendationAdminForm
 from .models import Authority, Recommendation, StatusChange
+from .services import (
+    CONTENT_FIELDS,
+    M2M_FIELDS,
+    TRIAGE_FIELDS,
+    recommendation_add_note,
+    recommendation_register,
+    recommendation_transition,
+    recommendation_update,
+    recommendations_bulk_apply,
+)
 
 
 @admin.register(Authority)
@@ -51,6 +67,7 @@ class RecommendationInline(admin.StackedInline):
 
     model = Recommendation
     extra = 0
+    can_delete = False
     fields = ["text", "theme", "fields", "addressed_to", "obstacles", "status", "key"]
     readonly_fields = ["status"]
     filter_horizontal = ["fields", "addressed_to"]
@@ -60,6 +77,12 @@ class RecommendationInline(admin.StackedInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    """Recommendations in the admin. Every write goes through ``services``: content and triage
+    edits through ``recommendation_update``, the status through ``recommendation_transition``,
+    notes through ``recommendation_add_note``. Provincial officers see only their province's
+    rows and may only move them along the transitions open to them."""
+
+    form = RecommendationAdminForm
     list_display = [
         "short_text",
         "province",
@@ -93,8 +116,8 @@ class RecommendationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["province", "visit", "responsible_unit", "obstacles"]
     filter_horizontal = ["fields", "addressed_to"]
     date_hierarchy = "created_at"
-    readonly_fields = ["status", "version", "created_at", "updated_at"]
     inlines = [StatusChangeInline]
+    actions = ["bulk_triage"]
     fieldsets = [
         (
             None,
@@ -110,10 +133,150 @@ class RecommendationAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Triage"), {"fields": ["responsible_unit", "priority", "due_date", "status"]}),
+        (_("Triage"), {"fields": ["responsible_unit", "priority", "due_date"]}),
+        (_("Status"), {"fields": ["status", "new_status", "comment", "loaded_version"]}),
         (_("Resolution"), {"fields": ["resolution_note", "reply_reference", "reply_date"]}),
-        (_("Source"), {"fields": ["source", "key", "version", "created_at", "updated_at"]}),
+        (_("Source"), {"fields": ["source", "key", "created_at", "updated_at"]}),
     ]
+    ALWAYS_READ_ONLY = ["status", "created_at", "updated_at"]
+
+    # --- who sees and changes what (the rule itself is in recommendations.access) ---------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if access.is_ministry_staff(request.user):
+            return queryset
+        # In the admin a provincial officer works on their own province only.
+        return queryset.filter(access.editable_filter(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.can_change(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        if access.is_ministry_staff(request.user):
+            return self.ALWAYS_READ_ONLY
+        model_fields = [
+            name
+            for _title, options in self.fieldsets
+            for name in options["fields"]
+            if name not in ("new_status", "comment", "loaded_version")
+        ]
+        return model_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # A new recommendation starts as "new": there is no status to move nor version yet.
+        hidden = {"status", "new_status", "loaded_version", "created_at", "updated_at"}
+        return [
+            (title, {"fields": [name for name in options["fields"] if name not in hidden]})
+            for title, options in self.fieldsets
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not access.is_ministry_staff(request.user):
+            actions.pop("bulk_triage", None)
+        return actions
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A change that raced with another between validation and save: nothing was
+            # written (the admin view runs in one transaction); say so and show fresh data.
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            recommendation_register(
+                recommendation=obj, by=request.user, comment=data.get("comment", "")
+            )
+            return
+        editable = set(TRIAGE_FIELDS + CONTENT_FIELDS + M2M_FIELDS)
+        changes = {name: data[name] for name in form.changed_data if name in editable}
+        current = Recommendation.objects.get(pk=obj.pk)
+        version = data.get("loaded_version")
+        if changes:
+            current = recommendation_update(
+                recommendation=current, by=request.user, expected_version=version, **changes
+            )
+            version = current.version
+        target, comment = data.get("new_status"), data.get("comment", "")
+        if target:
+            recommendation_transition(
+                recommendation=current,
+                to_status=target,
+                by=request.user,
+                comment=comment,
+                resolution_note=data.get("resolution_note"),
+                reply_reference=data.get("reply_reference"),
+                reply_date=data.get("reply_date"),
+                expected_version=version,
+            )
+        elif comment.strip():
+            recommendation_add_note(
+                recommendation=current, by=request.user, comment=comment, expected_version=version
+            )
+
+    def save_related(self, request, form, formsets, change):
+        # On a change the many-to-many fields were saved by recommendation_update (with the
+        # version check and a history note); only a new recommendation saves them here.
+        if not change:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    # --- bulk action ------------------------------------------------------------------------
+
+    @admin.action(description=_("Triage or move the selected recommendations"))
+    def bulk_triage(self, request, queryset):
+        form = BulkTriageForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            changed, refused = recommendations_bulk_apply(
+                recommendations=list(queryset),
+                by=request.user,
+                responsible_unit=data["responsible_unit"],
+                priority=data["priority"],
+                due_date=data["due_date"],
+                to_status=data["new_status"] or None,
+                comment=data["comment"],
+                resolution_note=data["resolution_note"] or None,
+            )
+            if changed:
+                self.message_user(
+                    request,
+                    _("%(count)s recommendations updated.") % {"count": len(changed)},
+                    messages.SUCCESS,
+                )
+            for recommendation, reason in refused:
+                self.message_user(
+                    request,
+                    _("Not changed: %(recommendation)s – %(reason)s")
+                    % {"recommendation": recommendation, "reason": reason},
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Triage or move the selected recommendations"),
+            "opts": self.model._meta,
+            "form": form,
+            "recommendations": queryset.select_related("province"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "bulk_triage",
+        }
+        return TemplateResponse(request, "admin/recommendations/bulk_triage.html", context)
 
     @admin.display(description=_("recommendation"), ordering="text")
     def short_text(self, recommendation):

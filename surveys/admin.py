@@ -135,17 +135,34 @@ class VisitAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return [FindingInline, RecommendationInline]
 
     def save_formset(self, request, form, formset, change):
-        # Rows added inline inherit the visit's campaign and province.
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if hasattr(instance, "survey_id") and not instance.survey_id:
-                instance.survey = form.instance.survey
-            if hasattr(instance, "province_id") and not instance.province_id:
-                instance.province = form.instance.province
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        # Rows added inline inherit the visit's campaign and province; recommendations are
+        # recorded and edited through their services, like everywhere else.
+        from recommendations.models import Recommendation
+        from recommendations.services import recommendation_register, recommendation_update
+
+        visit = form.instance
+        if formset.model is not Recommendation:
+            for instance in formset.save(commit=False):
+                instance.survey = visit.survey
+                instance.province = visit.province
+                instance.save()
+            formset.save_m2m()
+            return
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.is_valid():
+                continue
+            recommendation = inline_form.instance
+            if recommendation.pk is None:
+                recommendation.visit, recommendation.province = visit, visit.province
+                recommendation_register(recommendation=recommendation, by=request.user)
+                inline_form.save_m2m()
+            else:
+                changes = {
+                    name: inline_form.cleaned_data[name]
+                    for name in inline_form.changed_data
+                    if name in inline_form.cleaned_data
+                }
+                recommendation_update(recommendation=recommendation, by=request.user, **changes)
 
 
 class ObstacleKindFilter(admin.SimpleListFilter):
