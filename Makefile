@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run setup serve-dev test lint format check messages clean
+.PHONY: run setup serve test lint format check messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,19 @@ run: setup
 	@echo "Theo dõi kiến nghị: http://127.0.0.1:$(PORT)/   (quản trị: http://127.0.0.1:$(PORT)/admin/)"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## serve: production serving with gunicorn (DEBUG off; needs SECRET_KEY, ALLOWED_HOSTS and
+## usually DATABASE_URL in the environment; see README "Production")
+WEB_CONCURRENCY ?= 3
+BIND ?= 127.0.0.1:$(PORT)
+serve: $(VENV)/.installed
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS, DATABASE_URL)"; exit 1; }
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py load_seed
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(VENV)/bin/gunicorn tracker.wsgi:application \
+		--bind $(BIND) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips '*'
 
 ## test: the whole suite (SQLite unless DATABASE_URL is set)
 test: $(VENV)/.dev-installed
