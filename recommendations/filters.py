@@ -1,0 +1,114 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from provinces.models import Province
+from surveys.models import Delegation, Field, MinistryUnit, Theme
+from tracker.filters import DateFromFilter, DateUntilFilter, OrderingFilter, SearchFilter
+
+from .models import Priority, Recommendation, Status
+
+ALL = _("All")
+NOT_ASSIGNED = _("not assigned yet")
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    """The triage list's filters. Every value lives in the URL, so a view can be bookmarked."""
+
+    q = SearchFilter(
+        help_text=_(
+            "Words from the recommendation, its province or its responsible unit. "
+            "Accents and capitals do not matter."
+        )
+    )
+    province = django_filters.ModelMultipleChoiceFilter(
+        field_name="province__code",
+        queryset=Province.objects.alphabetical(),
+        to_field_name="code",
+        label=pgettext_lazy("province or city", "Province"),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
+    state = django_filters.ChoiceFilter(
+        choices=[("open", _("open")), ("closed", _("closed"))],
+        method="filter_state",
+        label=_("Open or closed"),
+        empty_label=ALL,
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("yes", _("overdue")), ("no", _("not overdue"))],
+        method="filter_overdue",
+        label=_("Overdue"),
+        empty_label=ALL,
+    )
+    responsible_unit = django_filters.ModelChoiceFilter(
+        queryset=MinistryUnit.objects.all(),
+        label=_("Responsible unit"),
+        empty_label=ALL,
+        null_label=NOT_ASSIGNED,
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), empty_label=ALL
+    )
+    theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"), empty_label=ALL)
+    field = django_filters.ModelChoiceFilter(
+        field_name="fields",
+        queryset=Field.objects.all(),
+        to_field_name="code",
+        label=_("Field"),
+        empty_label=ALL,
+    )
+    delegation = django_filters.ModelChoiceFilter(
+        field_name="visit__delegation",
+        queryset=Delegation.objects.all(),
+        label=_("Delegation"),
+        empty_label=ALL,
+    )
+    due_after = DateFromFilter(field_name="due_date", label=_("Due on or after"))
+    due_before = DateUntilFilter(field_name="due_date", label=_("Due on or before"))
+    created_after = DateFromFilter(
+        field_name="created_at", timestamp=True, label=_("Created on or after")
+    )
+    created_before = DateUntilFilter(
+        field_name="created_at", timestamp=True, label=_("Created on or before")
+    )
+    ordering = OrderingFilter(
+        fields=[
+            ("due_date", "due"),
+            ("province__search_name", "province"),
+            ("status_rank", "status"),
+            ("priority", "priority"),
+            ("updated_at", "updated"),
+            ("created_at", "created"),
+        ],
+        choices=[
+            ("-updated", _("Last updated, newest first")),
+            ("updated", _("Last updated, oldest first")),
+            ("due", _("Due date, soonest first")),
+            ("-due", _("Due date, latest first")),
+            ("-priority", _("Priority, most urgent first")),
+            ("priority", _("Priority, lowest first")),
+            ("province", _("Province, A to Z")),
+            ("-province", _("Province, Z to A")),
+            ("status", _("Status, in workflow order")),
+            ("-status", _("Status, reverse workflow order")),
+            ("created", _("Created, oldest first")),
+            ("-created", _("Created, newest first")),
+        ],
+        label=_("Sort by"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset.open() if value == "open" else queryset.closed()
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value == "yes" else queryset.not_overdue()
