@@ -26,12 +26,12 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class DateInput(forms.DateInput):
-    """A native date picker; it submits yyyy-mm-dd, and dd/mm/yyyy typed into a URL works too."""
-
-    input_type = "date"
+    """A date typed as dd/mm/yyyy, whatever the browser's locale (a native date picker shows
+    mm/dd/yyyy in an American-English browser); yyyy-mm-dd is accepted too."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "size": 10, **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -45,6 +45,7 @@ class DateFromFilter(django_filters.DateFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", DateInput)
+        kwargs.setdefault("help_text", _("For example 31/12/2025"))
         self.timestamp = kwargs.pop("timestamp", False)
         super().__init__(**kwargs)
 

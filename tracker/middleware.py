@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -11,3 +14,20 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if match is not None and match.app_name == "admin":
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Vietnamese unless the user chose English with the language switch.
+
+    Django's own middleware would follow the browser's Accept-Language, and many of the
+    ministry's computers run an English browser; the tracker speaks Vietnamese first.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen or "")
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
