@@ -91,6 +91,7 @@ class RecommendationListView(FilteredListView):
     filterset_class = RecommendationFilter
     template_name = "recommendations/recommendation_list.html"
     partial_template_name = "recommendations/includes/recommendation_results.html"
+    default_ordering = "-updated"
 
     def get_queryset(self):
         return Recommendation.objects.for_list().with_status_rank()

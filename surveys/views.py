@@ -14,6 +14,7 @@ class ObstacleListView(FilteredListView):
     filterset_class = ObstacleFilter
     template_name = "surveys/obstacle_list.html"
     partial_template_name = "surveys/includes/obstacle_results.html"
+    default_ordering = "province"
 
     def get_queryset(self):
         # Alphabetical by province, the nationwide ones last, on every database.

@@ -3,9 +3,12 @@ and the results fragment htmx swaps in."""
 
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import QueryDict
+from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
+from django_htmx.http import push_url
 
 from .filters import active_filters
 
@@ -88,10 +91,36 @@ class FilteredListView(BoundedPaginationMixin, FilterView):
 
     strict = False
     partial_template_name = None
+    #: The ordering the list has when none is asked for; left out of tidy URLs.
+    default_ordering = None
+
+    def get(self, request, *args, **kwargs):
+        # A submitted form sends every field, most of them empty; the URL people bookmark
+        # and share keeps only what filters. Without JavaScript that is a redirect; for an
+        # htmx request, the tidy URL is the one pushed to the address bar.
+        tidy = self.tidy_query(request.GET)
+        if tidy.urlencode() == request.GET.urlencode():
+            return super().get(request, *args, **kwargs)
+        url = f"{request.path}?{tidy.urlencode()}" if tidy else request.path
+        if not request.htmx:
+            return redirect(url)
+        request.GET = tidy
+        return push_url(super().get(request, *args, **kwargs), url)
+
+    def tidy_query(self, query: QueryDict) -> QueryDict:
+        """``query`` without empty values and without values equal to the defaults."""
+        defaults = {"page_size": str(self.paginate_by), "ordering": self.default_ordering}
+        tidy = QueryDict(mutable=True)
+        for key, values in query.lists():
+            kept = [value for value in values if value.strip() and value != defaults.get(key)]
+            if kept:
+                tidy.setlist(key, kept)
+        return tidy
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["chips"] = active_filters(self.filterset)
+        context["current_ordering"] = self.request.GET.get("ordering") or self.default_ordering
         return context
 
     def get_template_names(self):

@@ -2,6 +2,7 @@
 depend on the page size or the data."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -22,7 +23,7 @@ def _keys(response) -> set[str]:
 
 
 def _all(client, **params) -> list[Recommendation]:
-    response = client.get(URL, {"page_size": 100, **params})
+    response = client.get(URL, {"page_size": 100, **params}, follow=True)
     assert response.status_code == 200
     return list(response.context["object_list"])
 
@@ -393,3 +394,24 @@ def test_every_user_who_can_sign_in_may_read_it(client, officer_qn, plain_user):
     for user in (officer_qn, plain_user):
         client.force_login(user)
         assert client.get(URL).status_code == 200
+
+
+def test_a_submitted_form_leaves_a_tidy_url(staff_client):
+    # The form sends every field; the bookmarkable URL keeps only what filters.
+    response = staff_client.get(
+        URL + "?q=&province=22&state=&status=reported&ordering=-updated&page_size=25&due_after="
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?province=22&status=reported"
+    htmx = staff_client.get(URL + "?q=dao+tao&theme=&page_size=25", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
+    assert htmx["HX-Push-Url"] == f"{URL}?q=dao+tao"
+    assert htmx.context["paginator"].count == 4
+    assert staff_client.get(URL + "?q=&theme=")["Location"] == URL
+
+
+def test_default_ordering_is_marked_on_its_column(staff_client):
+    page = staff_client.get(URL).content.decode()
+    assert re.search(
+        r'aria-sort="descending">\s*<a class="sort-link" href="\?ordering=updated"', page
+    )

@@ -15,7 +15,7 @@ DELEGATIONS = reverse("surveys:delegation_list")
 
 
 def _all(client, **params):
-    response = client.get(OBSTACLES, {"page_size": 100, **params})
+    response = client.get(OBSTACLES, {"page_size": 100, **params}, follow=True)
     assert response.status_code == 200
     return list(response.context["object_list"])
 
