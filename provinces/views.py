@@ -18,7 +18,6 @@ class ProvinceListView(FilteredListView):
     template_name = "provinces/province_list.html"
     partial_template_name = "provinces/includes/province_results.html"
     paginate_by = 50  # all 34 on one page unless a smaller page is asked for
-    page_size_choices = (10, 25, 50, 100)
 
     def get_queryset(self):
         return Province.objects.with_counts().alphabetical()

@@ -4,9 +4,12 @@
   "use strict";
 
   // On a phone the filter panel starts folded so the results come first; without
-  // JavaScript it simply stays open.
+  // JavaScript it simply stays open. It stays open too when a filter has an error to fix.
   function foldFiltersOnSmallScreens() {
     if (!window.matchMedia("(max-width: 59.99rem)").matches) {
+      return;
+    }
+    if (document.querySelector(".error-summary")) {
       return;
     }
     document.querySelectorAll("details.filters[data-fold-on-phone]").forEach(function (panel) {
@@ -14,5 +17,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", foldFiltersOnSmallScreens);
+  // GOV.UK pattern: after a failed submit, move focus to the error summary so screen readers
+  // announce it and its links lead to the fields. Only on a full page load: after an htmx
+  // update the focus stays in the field being typed in.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    foldFiltersOnSmallScreens();
+    focusErrorSummary();
+  });
 })();
