@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from recommendations import roles
 from tests.conftest import PASSWORD, make_user
@@ -39,6 +40,11 @@ def browser():
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # While Playwright runs, Django's per-context connection storage hands this thread a new
+    # database connection; close them on both sides so none outlives the test (PostgreSQL
+    # refuses to drop a test database that still has a session). Closing is a no-op for
+    # SQLite's in-memory test database.
+    connections.close_all()
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -46,6 +52,7 @@ def browser():
                 yield chromium
             finally:
                 chromium.close()
+                connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
