@@ -24,6 +24,7 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     province = django_filters.ModelMultipleChoiceFilter(
         field_name="province__code",
+        distinct=False,  # a column of the row: nothing to de-duplicate
         queryset=Province.objects.alphabetical(),
         to_field_name="code",
         label=pgettext_lazy("province or city", "Province"),
@@ -31,7 +32,10 @@ class RecommendationFilter(django_filters.FilterSet):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        choices=Status.choices,
+        distinct=False,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
     )
     state = django_filters.ChoiceFilter(
         choices=[("open", _("open")), ("closed", _("closed"))],

@@ -17,6 +17,7 @@ class ObstacleFilter(django_filters.FilterSet):
     )
     province = django_filters.ModelMultipleChoiceFilter(
         field_name="province__code",
+        distinct=False,  # a column of the row: nothing to de-duplicate
         queryset=Province.objects.alphabetical(),
         to_field_name="code",
         label=pgettext_lazy("province or city", "Province"),
