@@ -104,8 +104,10 @@ def _csv_lines(queryset, cols: list[Column]) -> Iterator[str]:
             yield writer.writerow([_csv_cell(value) for value in row])
 
 
-def file_name(extension: str) -> str:
-    return f"kien-nghi-{timezone.localdate():%Y-%m-%d}.{extension}"
+def _as_attachment(response, extension: str):
+    name = f"kien-nghi-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def csv_response(queryset, build_url) -> StreamingHttpResponse:
@@ -114,8 +116,7 @@ def csv_response(queryset, build_url) -> StreamingHttpResponse:
         _csv_lines(export_queryset(queryset), columns(build_url)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{file_name("csv")}"'
-    return response
+    return _as_attachment(response, "csv")
 
 
 def _xlsx_cell(sheet, value, bold=False):
@@ -159,5 +160,4 @@ def xlsx_response(queryset, build_url) -> HttpResponse:
         _xlsx_bytes(export_queryset(queryset), columns(build_url)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{file_name("xlsx")}"'
-    return response
+    return _as_attachment(response, "xlsx")

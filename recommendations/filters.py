@@ -1,15 +1,13 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from provinces.models import Province
-from surveys.models import Delegation, Field, MinistryUnit, Theme
+from surveys.filters import ALL, delegation_filter, field_filter, province_filter, theme_filter
+from surveys.models import MinistryUnit
 from tracker.filters import DateFromFilter, DateUntilFilter, OrderingFilter, SearchFilter
 
 from .models import Priority, Recommendation, Status
 
-ALL = _("All")
 NOT_ASSIGNED = _("not assigned yet")
 
 
@@ -22,15 +20,7 @@ class RecommendationFilter(django_filters.FilterSet):
             "Accents and capitals do not matter."
         )
     )
-    province = django_filters.ModelMultipleChoiceFilter(
-        field_name="province__code",
-        distinct=False,  # a column of the row: nothing to de-duplicate
-        queryset=Province.objects.alphabetical(),
-        to_field_name="code",
-        label=pgettext_lazy("province or city", "Province"),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    province = province_filter()
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
         distinct=False,
@@ -58,20 +48,9 @@ class RecommendationFilter(django_filters.FilterSet):
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=ALL
     )
-    theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"), empty_label=ALL)
-    field = django_filters.ModelChoiceFilter(
-        field_name="fields",
-        queryset=Field.objects.all(),
-        to_field_name="code",
-        label=_("Field"),
-        empty_label=ALL,
-    )
-    delegation = django_filters.ModelChoiceFilter(
-        field_name="visit__delegation",
-        queryset=Delegation.objects.all(),
-        label=_("Delegation"),
-        empty_label=ALL,
-    )
+    theme = theme_filter()
+    field = field_filter()
+    delegation = delegation_filter()
     due_after = DateFromFilter(field_name="due_date", label=_("Due on or after"))
     due_before = DateUntilFilter(field_name="due_date", label=_("Due on or before"))
     created_after = DateFromFilter(

@@ -11,34 +11,57 @@ from .models import Delegation, Field, Finding, Theme
 ALL = _("All")
 
 
-class ObstacleFilter(django_filters.FilterSet):
-    q = SearchFilter(
-        help_text=_("Words from the obstacle or its province. Accents and capitals do not matter.")
-    )
-    province = django_filters.ModelMultipleChoiceFilter(
+# The filters the obstacles and the recommendations lists share (both rows have a province,
+# a theme, fields and a visit), built in one place so both lists read the same URLs.
+
+
+def province_filter(**extra):
+    """Several provinces, by their code in the URL (``province=22&province=24``)."""
+    return django_filters.ModelMultipleChoiceFilter(
         field_name="province__code",
         distinct=False,  # a column of the row: nothing to de-duplicate
         queryset=Province.objects.alphabetical(),
         to_field_name="code",
         label=pgettext_lazy("province or city", "Province"),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        null_label=_("Nationwide"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        **extra,
     )
-    theme = django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"), empty_label=ALL)
-    field = django_filters.ModelChoiceFilter(
+
+
+def theme_filter():
+    return django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"), empty_label=ALL)
+
+
+def field_filter():
+    """One field, by its code (``field=digital-transformation``)."""
+    return django_filters.ModelChoiceFilter(
         field_name="fields",
         queryset=Field.objects.all(),
         to_field_name="code",
         label=_("Field"),
         empty_label=ALL,
     )
-    delegation = django_filters.ModelChoiceFilter(
+
+
+def delegation_filter():
+    """The delegation whose visit it came from."""
+    return django_filters.ModelChoiceFilter(
         field_name="visit__delegation",
         queryset=Delegation.objects.all(),
         label=_("Delegation"),
         empty_label=ALL,
     )
+
+
+class ObstacleFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        help_text=_("Words from the obstacle or its province. Accents and capitals do not matter.")
+    )
+    province = province_filter(null_label=_("Nationwide"))
+    theme = theme_filter()
+    field = field_filter()
+    delegation = delegation_filter()
     ordering = OrderingFilter(
         fields=[("province__search_name", "province"), ("theme", "theme")],
         choices=[
