@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from tracker.text import fold, folded
+from tracker.db import SubqueryCount
+from tracker.text import fold, folded, folded_search
 
 
 class ProvinceQuerySet(models.QuerySet):
@@ -13,6 +17,33 @@ class ProvinceQuerySet(models.QuerySet):
         "Hải Dương" → Hải Phòng)."""
         key = strip_province_prefix(fold(name))
         return self.filter(Q(search_name=key) | Q(former_names__search_name=key)).distinct()
+
+    def alphabetical(self) -> "ProvinceQuerySet":
+        """By name as a reader expects it: "Đắk Lắk" among the D's, not after "Vĩnh Long"
+        (compared byte by byte, letters with marks sort after Z)."""
+        return self.order_by("search_name", "name")
+
+    def search(self, term: str) -> "ProvinceQuerySet":
+        """Current or former name, ignoring diacritics and case ("hai duong" → Hải Phòng)."""
+        return folded_search(
+            self, term, ["search_name", "former_names__search_name"], distinct=True
+        )
+
+    def with_counts(self, today=None) -> "ProvinceQuerySet":
+        """Annotate ``obstacle_count``, ``recommendation_count``, ``open_count`` and
+        ``overdue_count``, one subquery each (joining both relations would multiply rows)."""
+        from recommendations.models import Recommendation
+        from surveys.models import Finding
+
+        recommendations = Recommendation.objects.filter(province=OuterRef("pk"))
+        return self.annotate(
+            obstacle_count=SubqueryCount(
+                Finding.objects.obstacles().filter(province=OuterRef("pk"))
+            ),
+            recommendation_count=SubqueryCount(recommendations),
+            open_count=SubqueryCount(recommendations.open()),
+            overdue_count=SubqueryCount(recommendations.overdue(today or timezone.localdate())),
+        )
 
 
 class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
@@ -63,6 +94,9 @@ class Province(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("provinces:detail", args=[self.slug])
+
     def natural_key(self):
         return (self.code,)
 
@@ -74,7 +108,10 @@ class Province(models.Model):
     @property
     def full_name(self) -> str:
         """The name with its administrative prefix: "Tỉnh Quảng Ninh", "Thành phố Hải Phòng"."""
-        prefix = _("City") if self.kind == self.Kind.CITY else _("Province")
+        if self.kind == self.Kind.CITY:
+            prefix = pgettext("administrative prefix", "City")
+        else:
+            prefix = pgettext("administrative prefix", "Province")
         return f"{prefix} {self.name}"
 
 

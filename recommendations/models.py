@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from surveys.models import (
     Theme,
     Visit,
 )
-from tracker.text import folded
+from tracker.text import folded, folded_search
 
 
 class Status(models.TextChoices):
@@ -83,8 +84,82 @@ class RecommendationQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
 
+    def not_overdue(self, today=None):
+        """Everything :meth:`overdue` leaves out: closed, undated, or not yet due."""
+        today = today or timezone.localdate()
+        return self.exclude(status__in=OPEN_STATUSES, due_date__lt=today)
+
     def for_province(self, province):
         return self.filter(province=province)
+
+    def search(self, term):
+        """Free text over the recommendation, its province and its responsible unit, ignoring
+        diacritics and case."""
+        return folded_search(
+            self,
+            term,
+            ["search_text", "province__search_name", "responsible_unit__search_name"],
+        )
+
+    def for_list(self):
+        """What a row of the triage list or the export shows, fetched with the row."""
+        return self.select_related("province", "responsible_unit", "visit__delegation")
+
+    def with_status_rank(self):
+        """``status_rank``: the status's place in the lifecycle, to order by status
+        meaningfully rather than alphabetically by code."""
+        return self.annotate(
+            status_rank=Case(
+                *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)),
+                output_field=IntegerField(),
+            )
+        )
+
+    def summary(self, today=None) -> dict[str, int]:
+        """Total, open, overdue and resolved, in one query."""
+        today = today or timezone.localdate()
+        return self.aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+            resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
+        )
+
+    def _count_by(self, column) -> dict:
+        rows = self.order_by().values_list(column).annotate(n=Count("pk", distinct=True))
+        return dict(rows)
+
+    def count_by_status(self) -> list[tuple[Status, int]]:
+        """Every status, in lifecycle order, with how many are in it (zero included)."""
+        counts = self._count_by("status")
+        return [(status, counts.get(status.value, 0)) for status in Status]
+
+    def count_by_theme(self) -> list[tuple[Theme, int]]:
+        counts = self._count_by("theme")
+        return [(theme, counts.get(theme.value, 0)) for theme in Theme]
+
+    def count_by_province(self) -> list[tuple[Province, int]]:
+        """All 34 provinces, alphabetically, with their counts (zero included)."""
+        counts = self._count_by("province")
+        return [(p, counts.get(p.pk, 0)) for p in Province.objects.alphabetical()]
+
+    def count_by_field(self) -> list[tuple[Field, int]]:
+        """Every field with its count; a recommendation in several fields counts in each."""
+        counts = self._count_by("fields")
+        return [(field, counts.get(field.pk, 0)) for field in Field.objects.all()]
+
+    def count_by_unit(self) -> list[tuple[MinistryUnit | None, int]]:
+        """Units that hold recommendations, most first, and ``None`` for those not yet
+        assigned."""
+        counts = self._count_by("responsible_unit")
+        units = MinistryUnit.objects.filter(pk__in=[pk for pk in counts if pk is not None])
+        rows = sorted(((u, counts[u.pk]) for u in units), key=lambda row: (-row[1], row[0].name))
+        if counts.get(None):
+            rows.append((None, counts[None]))
+        return rows
+
+    def oldest_open(self):
+        return self.open().order_by("created_at", "pk")
 
 
 class RecommendationManager(KeyedManager.from_queryset(RecommendationQuerySet)):
@@ -187,6 +262,10 @@ class Recommendation(models.Model):
             models.Index(fields=["responsible_unit", "status"], name="rec_unit_status_idx"),
             models.Index(fields=["-updated_at", "-id"], name="rec_updated_idx"),
             models.Index(fields=["created_at"], name="rec_created_idx"),
+            # The triage list filters and sorts by these on their own.
+            models.Index(fields=["due_date"], name="rec_due_idx"),
+            models.Index(fields=["priority"], name="rec_priority_idx"),
+            models.Index(fields=["theme"], name="rec_theme_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -209,6 +288,9 @@ class Recommendation(models.Model):
     def __str__(self):
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
         return f"{self.province}: {text}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:detail", args=[self.pk])
 
     def natural_key(self):
         return (self.key,)

@@ -3,12 +3,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from provinces.models import Province
-from tracker.text import folded
+from tracker.db import SubqueryCount
+from tracker.text import folded, folded_search
 
 
 class Theme(models.TextChoices):
@@ -168,7 +170,24 @@ class Survey(models.Model):
         return (self.slug,)
 
 
-class DelegationManager(models.Manager):
+class DelegationQuerySet(models.QuerySet):
+    def with_counts(self) -> "DelegationQuerySet":
+        """Annotate ``visit_count``, ``obstacle_count`` and ``recommendation_count`` (one
+        subquery each, so the counts do not multiply)."""
+        from recommendations.models import Recommendation
+
+        return self.annotate(
+            visit_count=SubqueryCount(Visit.objects.filter(delegation=OuterRef("pk"))),
+            obstacle_count=SubqueryCount(
+                Finding.objects.obstacles().filter(visit__delegation=OuterRef("pk"))
+            ),
+            recommendation_count=SubqueryCount(
+                Recommendation.objects.filter(visit__delegation=OuterRef("pk"))
+            ),
+        )
+
+
+class DelegationManager(models.Manager.from_queryset(DelegationQuerySet)):
     def get_by_natural_key(self, survey_slug, number):
         return self.get(survey__slug=survey_slug, number=number)
 
@@ -223,6 +242,9 @@ class Delegation(models.Model):
     def __str__(self):
         label = _("Delegation %(number)s") % {"number": self.number}
         return f"{label} – {self.head_name}" if self.head_name else label
+
+    def get_absolute_url(self):
+        return reverse("surveys:delegation_detail", args=[self.pk])
 
     def natural_key(self):
         return (self.survey.slug, self.number)
@@ -327,6 +349,16 @@ class FindingQuerySet(models.QuerySet):
     def nationwide(self):
         return self.filter(province__isnull=True)
 
+    def search(self, term):
+        """Free text over the description and the province, ignoring diacritics and case."""
+        return folded_search(self, term, ["search_text", "province__search_name"])
+
+    def for_list(self):
+        """What a row of the obstacles list shows, with how many recommendations answer it."""
+        return self.select_related("province", "visit__delegation").annotate(
+            recommendation_count=Count("recommendations")
+        )
+
 
 class FindingManager(KeyedManager.from_queryset(FindingQuerySet)):
     pass
@@ -430,6 +462,15 @@ class Finding(models.Model):
         where = self.province.name if self.province_id else _("Nationwide")
         text = self.description if len(self.description) <= 80 else self.description[:79] + "…"
         return f"{where}: {text}"
+
+    def get_absolute_url(self):
+        """An obstacle's own page; achievements are shown on their province's scorecard (or,
+        nationwide ones, on the provinces page)."""
+        if self.kind == self.Kind.OBSTACLE:
+            return reverse("surveys:obstacle_detail", args=[self.pk])
+        if self.province_id:
+            return reverse("provinces:detail", args=[self.province.slug]) + "#achievements"
+        return reverse("provinces:list") + "#nationwide"
 
     def natural_key(self):
         return (self.key,)

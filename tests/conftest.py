@@ -74,3 +74,10 @@ def officer_bn(db):
 def plain_user(db):
     """Signed in, but in no role."""
     return make_user("nguoidung")
+
+
+@pytest.fixture
+def staff_client(client, ministry_user):
+    """A test client signed in as ministry staff, for the pages."""
+    client.force_login(ministry_user)
+    return client

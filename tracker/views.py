@@ -1,13 +1,148 @@
+"""What every list page shares: the filter state in the URL, bounded paging that never fails,
+and the results fragment htmx swaps in; and the health check."""
+
 import logging
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import redirect
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_filters.views import FilterView
+from django_htmx.http import push_url
+
+from .filters import active_filters
 
 logger = logging.getLogger(__name__)
 
 
+class BoundedPaginationMixin:
+    """Paging for a ``ListView``: ``page_size`` is clamped to ``max_page_size`` and a page
+    number past the end (or not a number) shows the last (or first) page, each with a
+    message – never an error page."""
+
+    paginate_by = 25
+    max_page_size = 100
+    page_size_choices = (10, 25, 50, 100)
+
+    def get_paginate_by(self, queryset):
+        raw = self.request.GET.get("page_size", "").strip()
+        if not raw:
+            return self.paginate_by
+        try:
+            size = int(raw)
+        except ValueError:
+            messages.warning(
+                self.request,
+                _("“%(value)s” is not a number of rows; showing %(size)s per page.")
+                % {"value": raw[:20], "size": self.paginate_by},
+            )
+            return self.paginate_by
+        if size < 1:
+            messages.warning(
+                self.request, _("Showing %(size)s rows per page.") % {"size": self.paginate_by}
+            )
+            return self.paginate_by
+        if size > self.max_page_size:
+            messages.warning(
+                self.request,
+                _("At most %(size)s rows fit on a page; showing %(size)s.")
+                % {"size": self.max_page_size},
+            )
+            return self.max_page_size
+        return size
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        raw = self.request.GET.get("page", "").strip() or 1
+        if raw == "last":
+            raw = paginator.num_pages
+        try:
+            number = paginator.validate_number(raw)
+        except PageNotAnInteger:
+            messages.warning(self.request, _("That page number was not understood; page 1."))
+            number = 1
+        except EmptyPage:
+            # Below 1 means the first page; past the end, the last one.
+            number = 1 if int(raw) < 1 else paginator.num_pages
+            if paginator.count:
+                messages.warning(
+                    self.request,
+                    _("There is no page %(asked)s; showing page %(number)s.")
+                    % {"asked": str(raw)[:20], "number": number},
+                )
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator, page = context.get("paginator"), context.get("page_obj")
+        if paginator is not None and page is not None:
+            context["page_size"] = paginator.per_page
+            context["page_range"] = paginator.get_elided_page_range(page.number)
+        context["page_size_choices"] = self.page_size_choices
+        return context
+
+
+class FilteredListView(BoundedPaginationMixin, FilterView):
+    """A FilterSet list page with bounded paging.
+
+    Values the filters cannot use are shown in an error summary and left out while the others
+    still filter (``strict = False``). An htmx request gets only ``partial_template_name`` (the
+    results), so the filter form can update them in place.
+    """
+
+    strict = False
+    partial_template_name = None
+    #: The ordering the list has when none is asked for; left out of tidy URLs.
+    default_ordering = None
+
+    def get(self, request, *args, **kwargs):
+        # A submitted form sends every field, most of them empty; the URL people bookmark
+        # and share keeps only what filters. Without JavaScript that is a redirect; for an
+        # htmx request, the tidy URL is the one pushed to the address bar.
+        tidy = self.tidy_query(request.GET)
+        if tidy.urlencode() == request.GET.urlencode():
+            return super().get(request, *args, **kwargs)
+        url = f"{request.path}?{tidy.urlencode()}" if tidy else request.path
+        if not request.htmx:
+            return redirect(url)
+        request.GET = tidy
+        return push_url(super().get(request, *args, **kwargs), url)
+
+    def tidy_query(self, query: QueryDict) -> QueryDict:
+        """``query`` without empty values and without values equal to the defaults."""
+        defaults = {"page_size": str(self.paginate_by), "ordering": self.default_ordering}
+        tidy = QueryDict(mutable=True)
+        for key, values in query.lists():
+            kept = [value for value in values if value.strip() and value != defaults.get(key)]
+            if kept:
+                tidy.setlist(key, kept)
+        return tidy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chips"] = active_filters(self.filterset)
+        context["current_ordering"] = self.request.GET.get("ordering") or self.default_ordering
+        return context
+
+    def get_template_names(self):
+        if self.partial_template_name and self.request.htmx and not self.request.htmx.boosted:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+
+@login_not_required
 @never_cache
 @require_safe
 def healthz(request):

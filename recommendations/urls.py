@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("recommendations/", views.RecommendationListView.as_view(), name="list"),
+    path(
+        "recommendations/export.csv",
+        views.RecommendationExportView.as_view(format="csv"),
+        name="export_csv",
+    ),
+    path(
+        "recommendations/export.xlsx",
+        views.RecommendationExportView.as_view(format="xlsx"),
+        name="export_xlsx",
+    ),
+    path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,34 @@
+// Small enhancements; every page works without them. Loaded as a static file (no inline
+// script), so a strict Content-Security-Policy can allow 'self' only.
+(function () {
+  "use strict";
+
+  // On a phone the filter panel starts folded so the results come first; without
+  // JavaScript it simply stays open. It stays open too when a filter has an error to fix.
+  function foldFiltersOnSmallScreens() {
+    if (!window.matchMedia("(max-width: 59.99rem)").matches) {
+      return;
+    }
+    if (document.querySelector(".error-summary")) {
+      return;
+    }
+    document.querySelectorAll("details.filters[data-fold-on-phone]").forEach(function (panel) {
+      panel.open = false;
+    });
+  }
+
+  // GOV.UK pattern: after a failed submit, move focus to the error summary so screen readers
+  // announce it and its links lead to the fields. Only on a full page load: after an htmx
+  // update the focus stays in the field being typed in.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    foldFiltersOnSmallScreens();
+    focusErrorSummary();
+  });
+})();
