@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import MinistryUnit
-from tracker.bulk import BATCH_SIZE, replace_links
+from tracker.bulk import BATCH_SIZE, bulk_update, replace_links
 
 from . import access
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
@@ -265,6 +265,9 @@ class ImportedRecommendation:
         return self.recommendation.pk is None
 
 
+_STATUS_VALUES = frozenset(Status.values)
+
+
 def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
     """Refuse, with the messages of the services above, what an imported row may not do.
 
@@ -291,7 +294,7 @@ def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
             )
         return
     # From here on, the checks of recommendation_transition, in the same order.
-    if item.status not in Status.values:
+    if item.status not in _STATUS_VALUES:
         raise ValidationError(_("Unknown status."), code="unknown_status")
     transition = get_transition(recommendation.status, item.status)
     if transition is None:
@@ -355,7 +358,7 @@ def recommendations_import_write(
             recommendation.version += 1
             changed.append(recommendation)
     Recommendation.objects.bulk_create(created, batch_size=BATCH_SIZE)
-    Recommendation.objects.bulk_update(changed, IMPORT_WRITES, batch_size=BATCH_SIZE)
+    bulk_update(changed, IMPORT_WRITES)
 
     for item in items:
         recommendation = item.recommendation

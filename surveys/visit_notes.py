@@ -40,7 +40,7 @@ from recommendations.services import (
     recommendation_import_check,
     recommendations_import_write,
 )
-from tracker.bulk import BATCH_SIZE, chunks, current_links, replace_links
+from tracker.bulk import BATCH_SIZE, bulk_update, chunks, current_links, replace_links
 from tracker.text import fold_query
 
 from .models import Delegation, Field, Finding, ImportBatch, MinistryUnit, Survey, Theme, Visit
@@ -936,6 +936,7 @@ class VisitNotesImport:
 
     @staticmethod
     def _load(queryset, keys: list[str], lock: bool) -> dict:
+        queryset = queryset.order_by()  # the default orderings join, and FOR UPDATE cannot
         if lock:
             # Rows the import will write are locked until it commits, as the services lock the
             # one row they change (a no-op on SQLite, which locks the whole database on write).
@@ -952,7 +953,7 @@ class VisitNotesImport:
         if lock:
             queryset = queryset.select_for_update()
         visits = {}
-        for visit in queryset.order_by("pk"):
+        for visit in queryset.order_by("pk"):  # the oldest visit wins if two share a key
             visits.setdefault(
                 (visit.survey_id, visit.delegation_id, visit.province_id, visit.start_date), visit
             )
@@ -1037,10 +1038,19 @@ class VisitNotesImport:
             outcome.action = RowOutcome.NEW
             field_ids, authority_ids = row.field_ids, row.authority_ids
         else:
+            unit = row.responsible_unit
             changed_triage = {
                 name: value
-                for name, value in triage.items()
-                if getattr(recommendation, name) != value
+                for name, value, current, wanted in (
+                    (
+                        "responsible_unit",
+                        unit,
+                        recommendation.responsible_unit_id,
+                        unit and unit.pk,
+                    ),
+                    ("due_date", row.due_date, recommendation.due_date, row.due_date),
+                )
+                if current != wanted
             }
             changed = _assign(recommendation, {**values, **triage})
             field_ids = (
@@ -1108,20 +1118,14 @@ class VisitNotesImport:
         Visit.objects.bulk_create(plan["visits_new"], batch_size=BATCH_SIZE)
         for visit in plan["visits_changed"]:
             visit.import_batch, visit.updated_at = batch, now
-        Visit.objects.bulk_update(
-            plan["visits_changed"],
-            ["end_date", "import_batch", "updated_at"],
-            batch_size=BATCH_SIZE,
-        )
+        bulk_update(plan["visits_changed"], ["end_date", "import_batch", "updated_at"])
 
         new = [finding for finding, _ids in plan["findings"] if finding.pk is None]
         changed = [finding for finding, _ids in plan["findings"] if finding.pk is not None]
         for finding, _ids in plan["findings"]:
             finding.import_batch, finding.updated_at = batch, now
         Finding.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        Finding.objects.bulk_update(
-            changed, [*FINDING_WRITES, "import_batch", "updated_at"], batch_size=BATCH_SIZE
-        )
+        bulk_update(changed, [*FINDING_WRITES, "import_batch", "updated_at"])
         replace_links(
             Finding._meta.get_field("fields"),
             {finding.pk: ids for finding, ids in plan["findings"]},
