@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import FoldedSearchMixin
+from tracker.admin import FoldedSearchMixin, TrackerImportExportMixin
 
 from .models import Authority, Recommendation, StatusChange
+from .resources import RecommendationResource
 
 
 @admin.register(Authority)
@@ -59,7 +60,8 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [RecommendationResource]
     list_display = [
         "short_text",
         "province",

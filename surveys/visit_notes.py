@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -41,6 +42,7 @@ from recommendations.services import (
     recommendations_import_write,
 )
 from tracker.bulk import BATCH_SIZE, bulk_update, chunks, current_links, replace_links
+from tracker.import_formats import CSV, XLSX
 from tracker.text import fold_query
 
 from .models import Delegation, Field, Finding, ImportBatch, MinistryUnit, Survey, Theme, Visit
@@ -1206,3 +1208,11 @@ def template_rows() -> Iterable[list[str]]:
     recommendation."""
     for index in range(3):
         yield [column.example[index] for column in COLUMNS]
+
+
+def template_file(extension: str) -> bytes:
+    """The template to download, as CSV (UTF-8 with the BOM Excel needs) or XLSX."""
+    dataset = tablib.Dataset(*template_rows(), headers=[column.header for column in COLUMNS])
+    if extension == "xlsx":
+        return XLSX().export_data(dataset)
+    return ("\ufeff" + CSV().export_data(dataset)).encode()
