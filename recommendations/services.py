@@ -259,10 +259,10 @@ class ImportedRecommendation:
     field_ids: frozenset[int] | None = None
     authority_ids: frozenset[int] | None = None
     transition: Transition | None = None
+    is_new: bool = field(init=False)
 
-    @property
-    def is_new(self) -> bool:
-        return self.recommendation.pk is None
+    def __post_init__(self):
+        self.is_new = self.recommendation.pk is None
 
 
 _STATUS_VALUES = frozenset(Status.values)
@@ -364,7 +364,7 @@ def recommendations_import_write(
         recommendation = item.recommendation
         if item.is_new:
             history.append(_entry(recommendation, "", Status.NEW, by, now, opening_comment))
-        if item.triage_changes:
+        if item.triage_changes and not item.is_new:  # a new one's unit is part of its creation
             source = item.transition.source if item.transition else recommendation.status
             text = "; ".join(str(change) for change in item.triage_changes)
             history.append(_entry(recommendation, source, source, by, now, text))

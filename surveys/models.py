@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
 from tracker.text import folded
@@ -262,12 +263,16 @@ class ImportBatch(models.Model):
     dry_run = models.BooleanField(
         _("dry run"), default=False, help_text=_("Checked and counted, nothing written.")
     )
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    visits_created = models.PositiveIntegerField(_("visits created"), default=0)
-    visits_updated = models.PositiveIntegerField(_("visits updated"), default=0)
+    rows = models.PositiveIntegerField(pgettext_lazy("import count", "rows"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import count", "new"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("import count", "unchanged"), default=0)
+    visits_created = models.PositiveIntegerField(
+        pgettext_lazy("import count", "new visits"), default=0
+    )
+    visits_updated = models.PositiveIntegerField(
+        pgettext_lazy("import count", "updated visits"), default=0
+    )
 
     class Meta:
         verbose_name = _("import batch")

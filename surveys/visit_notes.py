@@ -492,6 +492,8 @@ THEME_ALIASES = {
     "hướng dẫn": Theme.LEGAL,
     "thể chế, hướng dẫn": Theme.LEGAL,
     "dữ liệu, phần mềm": Theme.DATA_SOFTWARE,
+    "dữ liệu và phần mềm": Theme.DATA_SOFTWARE,
+    "nhân sự": Theme.HUMAN_RESOURCES,
     "tổ chức bộ máy": Theme.ORGANISATION,
     "tổ chức": Theme.ORGANISATION,
     "biên chế": Theme.ORGANISATION,
