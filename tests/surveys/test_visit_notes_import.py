@@ -386,8 +386,8 @@ def test_a_plain_user_with_the_permission_but_no_role_may_not_import(plain_user)
 
 
 def test_an_officer_imports_their_own_province():
-    from tests.conftest import make_user
     from recommendations import roles
+    from tests.conftest import make_user
 
     officer = grant_import(make_user("qn2", roles.PROVINCIAL_OFFICER, province_code="22"))
     rows = [obstacle(**{"Mã dòng": "qn-own-01"}), obstacle(**{"Mã dòng": "qn-own-02"})]
