@@ -41,14 +41,17 @@ def make_file(rows: int, run: int, *, corrected: bool = False) -> bytes:
     writer = csv.writer(out, delimiter=";")
     writer.writerow([column.header for column in COLUMNS])
     for index in range(rows):
-        province = provinces[index % len(provinces)]
+        # Each province is visited by one delegation over three days: about 100 visits, each
+        # with about 100 rows, the shape of a campaign's consolidated notes.
+        number = index % len(provinces)
+        province = provinces[number]
         name = f"Tỉnh {province.name}" if index % 3 == 0 else province.name
         kind = ("khó khăn", "kết quả", "kiến nghị")[index % 3]
-        day = 1 + (index // len(provinces)) % 28
+        day = 1 + (index // len(provinces)) % 3
         text = f"Ghi chép số {index} của lượt {run}" + (" (đã sửa)" if corrected else "")
         cells = {
             "key": f"bench-{run}-{index}",
-            "delegation": str(1 + index % 12),
+            "delegation": str(1 + number % 12),
             "province": name,
             "visit_date": f"{day:02d}/{1 + run % 12:02d}/{2026 + run // 12}",
             "kind": kind,

@@ -10,7 +10,7 @@ An import runs in three steps inside one transaction:
    validation and ``clean()``; for recommendations the lifecycle and the permission rule through
    ``recommendation_import_check``) and classified new, update or unchanged;
 3. *write*: only when no row has an error and it is not a dry run – ``bulk_create`` and
-   ``bulk_update`` in batches.
+   ``bulk_update`` in batches (``tracker.bulk``).
 
 One bad row and nothing is written: the report lists every bad row with its line, its column
 and a message. Rows match on natural keys (the row key; a visit is its campaign, delegation,
@@ -41,7 +41,7 @@ from recommendations.services import (
     recommendation_import_check,
     recommendations_import_write,
 )
-from tracker.bulk import BATCH_SIZE, bulk_update, chunks, current_links, replace_links
+from tracker.bulk import bulk_insert, bulk_update, chunks, current_links, replace_links
 from tracker.import_formats import CSV, XLSX
 from tracker.text import fold_query
 
@@ -534,11 +534,33 @@ class Lookups:
         self.qualifiers = _choice_index(Finding.Qualifier.choices, QUALIFIER_ALIASES)
         self.statuses = _choice_index(Status.choices)
 
+        # A file repeats the same few spellings thousands of times: fold and parse each once.
+        self._folded, self._provinces, self._dates = {}, {}, {}
+
+    def fold(self, text: str) -> str:
+        folded = self._folded.get(text)
+        if folded is None:
+            folded = self._folded[text] = fold_query(text)
+        return folded
+
     def province(self, value) -> Province | None:
         text = _text(value)
-        if text.isdigit():
-            return self.province_by_code.get(text.zfill(2))
-        return self.province_by_name.get(province_name_key(text))
+        if text not in self._provinces:
+            if text.isdigit():
+                found = self.province_by_code.get(text.zfill(2))
+            else:
+                found = self.province_by_name.get(province_name_key(text))
+            self._provinces[text] = found
+        return self._provinces[text]
+
+    def date_range(self, value):
+        """``parse_date_range(value)``, or the ValueError it raised."""
+        if value not in self._dates:
+            try:
+                self._dates[value] = parse_date_range(value)
+            except ValueError as error:
+                self._dates[value] = error
+        return self._dates[value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -582,7 +604,7 @@ def _resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
         outcome.error("key", _("Use at most 64 letters, digits, “-”, “_” or “.”, without spaces."))
 
     kind = _text(cells.get("kind"))
-    row.kind = lookups.kinds.get(fold_query(kind), "")
+    row.kind = lookups.kinds.get(lookups.fold(kind), "")
     outcome.kind = row.kind
     if not kind:
         outcome.error(
@@ -623,14 +645,15 @@ def _resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
     if _text(visit_date) == "":
         outcome.error("visit_date", _("Give the date of the visit (dd/mm/yyyy)."))
     else:
-        try:
-            row.start_date, row.end_date = parse_date_range(visit_date)
-        except ValueError as error:
-            outcome.error("visit_date", error)
+        dates = lookups.date_range(visit_date)
+        if isinstance(dates, ValueError):
+            outcome.error("visit_date", dates)
+        else:
+            row.start_date, row.end_date = dates
 
     field_ids = set()
     for name in _split(cells.get("fields")):
-        item = lookups.fields.get(fold_query(name))
+        item = lookups.fields.get(lookups.fold(name))
         if item is None:
             outcome.error("fields", _("Unknown field “%(value)s”.") % {"value": name})
         else:
@@ -638,7 +661,7 @@ def _resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
     row.field_ids = frozenset(field_ids)
 
     theme = _text(cells.get("theme"))
-    row.theme = lookups.themes.get(fold_query(theme), "") if theme else ""
+    row.theme = lookups.themes.get(lookups.fold(theme), "") if theme else ""
     if theme and not row.theme:
         outcome.error("theme", _("Unknown theme “%(value)s”.") % {"value": theme})
 
@@ -660,7 +683,7 @@ def _resolve_recommendation(row: Row, cells: dict, lookups: Lookups) -> None:
     outcome = row.outcome
     authority_ids = set()
     for name in _split(cells.get("addressed_to")):
-        authority = lookups.authorities.get(fold_query(name))
+        authority = lookups.authorities.get(lookups.fold(name))
         if authority is None:
             outcome.error("addressed_to", _("Unknown addressee “%(value)s”.") % {"value": name})
         else:
@@ -668,7 +691,7 @@ def _resolve_recommendation(row: Row, cells: dict, lookups: Lookups) -> None:
     row.authority_ids = frozenset(authority_ids)
     unit = _text(cells.get("responsible_unit"))
     if unit:
-        row.responsible_unit = lookups.units.get(fold_query(unit))
+        row.responsible_unit = lookups.units.get(lookups.fold(unit))
         if row.responsible_unit is None:
             outcome.error(
                 "responsible_unit", _("Unknown ministry unit “%(value)s”.") % {"value": unit}
@@ -680,7 +703,7 @@ def _resolve_recommendation(row: Row, cells: dict, lookups: Lookups) -> None:
             outcome.error("due_date", error)
     status = _text(cells.get("status"))
     if status:
-        row.status = lookups.statuses.get(fold_query(status), "")
+        row.status = lookups.statuses.get(lookups.fold(status), "")
         if not row.status:
             outcome.error("status", _("Unknown status “%(value)s”.") % {"value": status})
     row.note = _text(cells.get("note"))
@@ -695,7 +718,7 @@ def _resolve_figure(row: Row, cells: dict, lookups: Lookups) -> None:
     row.figure_unit = _text(cells.get("figure_unit"))
     qualifier = _text(cells.get("figure_qualifier"))
     if qualifier:
-        row.figure_qualifier = lookups.qualifiers.get(fold_query(qualifier), "")
+        row.figure_qualifier = lookups.qualifiers.get(lookups.fold(qualifier), "")
         if not row.figure_qualifier:
             outcome.error(
                 "figure_qualifier",
@@ -736,21 +759,26 @@ ERROR_COLUMNS = {
     "resolution_note": "note",
     "status": "status",
 }
-#: Foreign keys and many-to-many fields come from the caches, so they exist; validating them
-#: again would cost a query per row.
-NOT_VALIDATED = [
-    "survey",
-    "visit",
-    "province",
-    "delegation",
-    "responsible_unit",
-    "source",
-    "import_batch",
-    "fields",
-    "addressed_to",
-    "obstacles",
-    "status",
-]
+#: The fields a row sets, validated as the admin form validates them (field validators, then
+#: ``clean()``). Foreign keys and many-to-many fields come from the caches, so they exist:
+#: checking them again would cost a query per row; fields the import never sets need nothing.
+VALIDATED = {
+    Finding: {
+        "key",
+        "kind",
+        "theme",
+        "description",
+        "figure_label",
+        "figure_value",
+        "figure_unit",
+        "figure_qualifier",
+    },
+    Recommendation: {"key", "text", "theme", "due_date"},
+}
+_NOT_VALIDATED = {
+    model: [f.name for f in model._meta.get_fields() if f.name not in names]
+    for model, names in VALIDATED.items()
+}
 FINDING_WRITES = [
     "kind",
     "survey",
@@ -777,11 +805,12 @@ def _validation_errors(outcome: RowOutcome, error: ValidationError) -> None:
 
 
 def _full_clean(instance, outcome: RowOutcome) -> None:
-    """The validation the admin form runs (field validators and ``clean()``), minus the
-    foreign-key existence checks the caches already made."""
+    """The validation the admin form runs on the fields the row sets (see ``VALIDATED``)."""
     try:
         instance.full_clean(
-            exclude=NOT_VALIDATED, validate_unique=False, validate_constraints=False
+            exclude=_NOT_VALIDATED[type(instance)],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as error:
         _validation_errors(outcome, error)
@@ -1119,7 +1148,7 @@ class VisitNotesImport:
         now = timezone.now()
         for visit in plan["visits_new"]:
             visit.import_batch = batch
-        Visit.objects.bulk_create(plan["visits_new"], batch_size=BATCH_SIZE)
+        bulk_insert(plan["visits_new"])
         for visit in plan["visits_changed"]:
             visit.import_batch, visit.updated_at = batch, now
         bulk_update(plan["visits_changed"], ["end_date", "import_batch", "updated_at"])
@@ -1128,7 +1157,7 @@ class VisitNotesImport:
         changed = [finding for finding, _ids in plan["findings"] if finding.pk is not None]
         for finding, _ids in plan["findings"]:
             finding.import_batch, finding.updated_at = batch, now
-        Finding.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        bulk_insert(new)
         bulk_update(changed, [*FINDING_WRITES, "import_batch", "updated_at"])
         replace_links(
             Finding._meta.get_field("fields"),
