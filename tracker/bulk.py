@@ -11,7 +11,8 @@ PostgreSQL); inserts return ids with ``RETURNING`` (SQLite 3.35+ or PostgreSQL).
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.utils import timezone
 
 #: Rows per INSERT/UPDATE statement, and keys per ``IN (…)`` lookup.
 BATCH_SIZE = 1000
@@ -95,9 +96,9 @@ def insert_values(model, field_names: list[str], rows: list[tuple]) -> None:
 
 
 def bulk_insert(objs: list) -> None:
-    """Insert new instances of one model and set their ids, as ``bulk_create`` does: values
-    through ``pre_save`` for auto_now fields, foreign keys taken from related objects saved
-    meanwhile (a visit created earlier in the same import)."""
+    """Insert new instances of one model and set their ids, as ``bulk_create`` does: auto_now
+    fields set, foreign keys taken from related objects saved meanwhile (a visit created
+    earlier in the same import)."""
     if not objs:
         return
     model = type(objs[0])
@@ -105,10 +106,15 @@ def bulk_insert(objs: list) -> None:
     connection = connections[router.db_for_write(model)]
     fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.pk]
     relations = [f for f in fields if f.is_relation]
-    specs = [
-        (f, f.attname, getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    # auto_now and auto_now_add fields get the same moment for the whole batch, as pre_save
+    # would give them one by one.
+    now = timezone.now()
+    stamps = [
+        (f.attname, now if isinstance(f, models.DateTimeField) else timezone.localdate(now))
         for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
+    names = [f.attname for f in fields]
     rows = []
     for obj in objs:
         for relation in relations:
@@ -116,9 +122,9 @@ def bulk_insert(objs: list) -> None:
                 related = relation.get_cached_value(obj)
                 if related is not None:
                     setattr(obj, relation.attname, related.pk)
-        rows.append(
-            tuple(f.pre_save(obj, True) if auto else getattr(obj, name) for f, name, auto in specs)
-        )
+        for name, value in stamps:
+            setattr(obj, name, value)
+        rows.append(tuple(getattr(obj, name) for name in names))
     for obj, pk in zip(objs, insert_rows(model, fields, rows, returning=True), strict=True):
         obj.pk = pk
         obj._state.adding = False
