@@ -59,6 +59,11 @@ def _rows_per_statement(connection, columns: int, batch_size: int) -> int:
     return batch_size
 
 
+#: Rows per UPDATE on PostgreSQL: each statement may scan the table (a hash join with the
+#: VALUES list), so fewer, larger ones.
+UPDATE_BATCH_SIZE = 5000
+
+
 def insert_rows(model, fields: list, rows: list[tuple], *, returning: bool = False) -> list:
     """INSERT ``rows`` (tuples of Python values, in the order of ``fields``) into ``model``'s
     table; with ``returning``, the new ids in the order of the rows."""
@@ -131,7 +136,7 @@ def bulk_insert(objs: list) -> None:
         obj._state.db = connection.alias
 
 
-def bulk_update(objs: list, fields: list[str], *, batch_size: int = BATCH_SIZE) -> None:
+def bulk_update(objs: list, fields: list[str], *, batch_size: int = UPDATE_BATCH_SIZE) -> None:
     """Write ``fields`` of ``objs`` (all of one model) with one ``UPDATE … FROM (VALUES …)`` per
     batch."""
     if not objs:
