@@ -41,7 +41,14 @@ from recommendations.services import (
     recommendation_import_check,
     recommendations_import_write,
 )
-from tracker.bulk import bulk_insert, bulk_update, chunks, current_links, replace_links
+from tracker.bulk import (
+    bulk_insert,
+    bulk_update,
+    chunks,
+    current_links,
+    filter_in,
+    replace_links,
+)
 from tracker.import_formats import CSV, XLSX
 from tracker.text import fold_query
 
@@ -976,7 +983,7 @@ class VisitNotesImport:
             queryset = queryset.select_for_update()
         found = {}
         for chunk in chunks(keys):
-            found.update({obj.key: obj for obj in queryset.filter(key__in=chunk)})
+            found.update({obj.key: obj for obj in filter_in(queryset, "key", chunk)})
         return found
 
     def _visits(self, rows: list[Row], lock: bool) -> dict:

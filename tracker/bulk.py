@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from django.db import connections, models, router
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 #: Rows per INSERT/UPDATE statement, and keys per ``IN (…)`` lookup.
@@ -36,6 +37,22 @@ _PLAIN_TYPES = {
 def chunks(items: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def filter_in(queryset, field_name: str, values: list):
+    """``queryset.filter(<field_name>__in=values)`` for thousands of values: on PostgreSQL as
+    ``= ANY(array)``, one parameter instead of one per value (Django prepares each ``IN``
+    value on its own: a third of the time an import spends loading rows by key)."""
+    connection = connections[router.db_for_read(queryset.model)]
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{field_name}__in": values})
+    field = queryset.model._meta.get_field(field_name)
+    column = f"{connection.ops.quote_name(queryset.model._meta.db_table)}."
+    column += connection.ops.quote_name(field.column)
+    array = f"%s::{field.cast_db_type(connection)}[]"
+    return queryset.filter(
+        RawSQL(f"{column} = ANY({array})", [list(values)], output_field=models.BooleanField())
+    )
 
 
 def _converters(fields, connection) -> list:
@@ -193,7 +210,7 @@ def current_links(field, source_ids: Iterable[int]) -> dict[int, frozenset[int]]
     through, source, target = _through(field)
     links = defaultdict(set)
     for ids in chunks(list(source_ids)):
-        pairs = through.objects.filter(**{f"{source.attname}__in": ids}).values_list(
+        pairs = filter_in(through.objects.all(), source.attname, ids).values_list(
             source.attname, target.attname
         )
         for source_id, target_id in pairs:
@@ -208,7 +225,7 @@ def replace_links(field, links: Mapping[int, Iterable[int]]) -> None:
         return
     through, source, target = _through(field)
     for ids in chunks(list(links)):
-        through.objects.filter(**{f"{source.attname}__in": ids}).delete()
+        filter_in(through.objects.all(), source.attname, ids).delete()
     pairs = [
         (source_id, target_id)
         for source_id, targets in links.items()
