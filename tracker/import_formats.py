@@ -2,8 +2,9 @@
 
 - CSV: UTF-8 with or without the BOM Excel writes, comma- or semicolon-separated (Excel in a
   Vietnamese locale saves with semicolons), blank trailing lines dropped.
-- XLSX: the first sheet, blank trailing rows dropped; blank rows in between are kept so line
-  numbers in the report match what Excel shows.
+- XLSX: the first sheet (read with python-calamine), blank trailing rows dropped; blank rows in
+  between are kept so line numbers in the report match what Excel shows. Date cells arrive as
+  dates, numbers as numbers.
 - On export every text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is
   prefixed with an apostrophe. django-import-export's own setting for this
   (``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) only strips a leading "=", which leaves
@@ -84,29 +85,28 @@ class CSV(base_formats.CSV):
 
 class XLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
-        import openpyxl
+        # python-calamine (Rust) reads a 10,000-row sheet in a tenth of the time openpyxl
+        # takes (1.6 s here), which alone was most of an import's time; openpyxl still writes
+        # the exports.
+        from python_calamine import CalamineWorkbook
 
-        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
-            headers = next(rows, None)
-            if headers is None:
-                return tablib.Dataset()
-            data, blank_run = [], 0
-            for row in rows:
-                # Formatted but empty rows can run to the sheet's last line: count them, and
-                # only keep those followed by data (so line numbers stay right).
-                if _is_blank(row):
-                    blank_run += 1
-                    continue
-                data.extend([None] for _ in range(blank_run))
-                blank_run = 0
-                data.append(list(row))
-                _check_rows(len(data))
-            return _dataset(headers, data)
-        finally:
-            book.close()
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(in_stream)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+        headers = next(rows, None)
+        if headers is None:
+            return tablib.Dataset()
+        data, blank_run = [], 0
+        for row in rows:
+            # Formatted but empty rows can run to the sheet's last line: count them, and only
+            # keep those followed by data (so line numbers stay right).
+            if _is_blank(row):
+                blank_run += 1
+                continue
+            data.extend([None] for _ in range(blank_run))
+            blank_run = 0
+            data.append(list(row))
+            _check_rows(len(data))
+        return _dataset(headers, data)
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(_escaped(dataset), **kwargs)
