@@ -45,6 +45,8 @@ class TrackerResource(resources.ModelResource):
     ministry_only = False
     #: The field holding the province a row belongs to, for the officer rule.
     province_field = None
+    #: Who imports (set by ``before_import``); None is the system (a management command).
+    user = None
 
     class Meta:
         skip_unchanged = True
