@@ -176,6 +176,8 @@ def bulk_update(objs: list, fields: list[str], *, batch_size: int = UPDATE_BATCH
         for column, alias in zip(columns[1:], aliases[1:], strict=True)
     )
     table = quote(opts.db_table)
+    if connection.vendor != "postgresql":
+        batch_size = min(batch_size, BATCH_SIZE)
     size = _rows_per_statement(connection, len(columns), batch_size)
     with connection.cursor() as cursor:
         for batch in chunks(objs, size):
