@@ -268,21 +268,74 @@ class ImportedRecommendation:
 _STATUS_VALUES = frozenset(Status.values)
 
 
-def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
-    """Refuse, with the messages of the services above, what an imported row may not do.
+# MERGE NOTE: main has this same function (commit 0bceb36, "one check_transition rule"), which
+# recommendation_transition calls under its row lock. This is a copy of it, same signature and
+# messages, so that the import asks exactly that question; when main is merged, keep main's
+# and delete this copy (ruff reports the redefinition, F811).
+def check_transition(
+    *,
+    recommendation: Recommendation,
+    to_status: str,
+    by,
+    comment: str = "",
+    resolution_note: str | None = None,
+    responsible_unit: MinistryUnit | None = None,
+) -> Transition:
+    """The transition ``by`` asks for, if the lifecycle, the role and the inputs allow it.
 
-    Raises PermissionDenied or ValidationError; on success remembers the transition to take.
+    Raises PermissionDenied (not this user's to take) or ValidationError (with the field at
+    fault).
+    """
+    _check_actor(by, by is None or access.can_change(by, recommendation))
+    if to_status not in _STATUS_VALUES:
+        raise ValidationError({"status": _("Unknown status.")}, code="unknown_status")
+    transition = get_transition(recommendation.status, to_status)
+    if transition is None:
+        raise ValidationError(
+            {
+                "status": _("A recommendation that is “%(source)s” cannot become “%(target)s”.")
+                % {"source": recommendation.get_status_display(), "target": Status(to_status).label}
+            },
+            code="forbidden_transition",
+        )
+    _check_actor(by, by is None or access.can_take(by, recommendation, transition))
+    changes_unit = (
+        responsible_unit is not None and responsible_unit != recommendation.responsible_unit
+    )
+    if changes_unit and by is not None and not access.can_triage(by, recommendation):
+        raise PermissionDenied(_("Only ministry staff assign a responsible unit."))
+
+    errors = {}
+    if transition.needs_comment and not (comment or "").strip():
+        errors["comment"] = _("Give the reason for this change.")
+    if transition.needs_unit and not (responsible_unit or recommendation.responsible_unit_id):
+        errors["responsible_unit"] = _("Choose the responsible unit first.")
+    if transition.closes:
+        note = resolution_note if resolution_note is not None else recommendation.resolution_note
+        if not (note or "").strip():
+            errors["resolution_note"] = _("Closing needs a resolution note.")
+    if errors:
+        raise ValidationError(errors)
+    return transition
+
+
+def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
+    """Refuse what an imported row may not do, with the services' rules and messages.
+
+    Creating follows ``recommendation_create`` (staff anywhere, an officer in their own
+    province); triage follows ``recommendation_triage`` (ministry staff only); a status move is
+    ``check_transition``'s to allow. Raises PermissionDenied or ValidationError; on success
+    remembers the transition to take.
     """
     recommendation = item.recommendation
     note = (item.note or "").strip()
     if item.is_new:
-        # As recommendation_create: staff anywhere, an officer in their own province.
         if by is not None and not access.is_ministry_staff(by):
             province_id = access.officer_province_id(by)
             _check_actor(by, province_id is not None and province_id == recommendation.province_id)
         recommendation.status = Status.NEW
     else:
-        _check_actor(by, access.can_change(by, recommendation) if by is not None else True)
+        _check_actor(by, by is None or access.can_change(by, recommendation))
     if item.triage_changes and by is not None and not access.can_triage(by, recommendation):
         raise PermissionDenied(_("Only ministry staff set the responsible unit and the due date."))
 
@@ -293,27 +346,14 @@ def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
                 {"responsible_unit": _("A recommendation being handled needs a unit.")}
             )
         return
-    # From here on, the checks of recommendation_transition, in the same order.
-    if item.status not in _STATUS_VALUES:
-        raise ValidationError(_("Unknown status."), code="unknown_status")
-    transition = get_transition(recommendation.status, item.status)
-    if transition is None:
-        raise ValidationError(
-            _("A recommendation that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": recommendation.get_status_display(), "target": Status(item.status).label},
-            code="forbidden_transition",
-        )
-    _check_actor(by, access.can_take(by, recommendation, transition) if by is not None else True)
-    errors = {}
-    if transition.needs_comment and not note:
-        errors["comment"] = _("Give the reason for this change.")
-    if transition.needs_unit and recommendation.responsible_unit_id is None:
-        errors["responsible_unit"] = _("Choose the responsible unit first.")
-    if transition.closes and not (note or recommendation.resolution_note.strip()):
-        errors["resolution_note"] = _("Closing needs a resolution note.")
-    if errors:
-        raise ValidationError(errors)
-    item.transition = transition
+    # The unit is already set on the row (the file's value): no unit argument to check again.
+    item.transition = check_transition(
+        recommendation=recommendation,
+        to_status=item.status,
+        by=by,
+        comment=note,
+        resolution_note=note or None,
+    )
 
 
 #: What an import may write on a recommendation (never ``version``, ``created_at``, ``key``).
