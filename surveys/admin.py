@@ -245,13 +245,11 @@ class ImportBatchAdmin(TrackerImportMixin, admin.ModelAdmin):
         "started_at",
         "file_name",
         "user",
-        "via",
         "dry_run",
         "rows",
         "created",
         "updated",
         "unchanged",
-        "visits_created",
         "written_rows",
     ]
     list_display_links = ["started_at", "file_name"]

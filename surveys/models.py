@@ -259,7 +259,7 @@ class ImportBatch(models.Model):
     )
     file_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
-    via = models.CharField(_("through"), max_length=16, choices=Via.choices)
+    via = models.CharField(_("run from"), max_length=16, choices=Via.choices)
     dry_run = models.BooleanField(
         _("dry run"), default=False, help_text=_("Checked and counted, nothing written.")
     )

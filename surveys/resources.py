@@ -158,8 +158,10 @@ def report_as_result(report: visit_notes.Report) -> Result:
     for message in report.file_errors:
         result.append_base_error(Error(ValueError(message)))
     for row in report.rows:
-        values = {column.header: row.values.get(column.name) for column in visit_notes.COLUMNS}
-        values = {header: "" if value is None else value for header, value in values.items()}
+        values = {
+            column.header: visit_notes.display_value(row.values.get(column.name))
+            for column in visit_notes.COLUMNS
+        }
         if row.errors:
             by_column = {}
             for error in row.errors:

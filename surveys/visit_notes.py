@@ -393,6 +393,14 @@ def _text(value) -> str:
     return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
 
 
+def display_value(value):
+    """A cell as the preview shows it: dates as dates (dd/mm/yyyy on the page), "2" rather
+    than the "2.0" a spreadsheet number cell gives, everything else as its text."""
+    if isinstance(value, datetime.date):
+        return value.date() if isinstance(value, datetime.datetime) else value
+    return _text(value)
+
+
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
                 ('file_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('file_format', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX')], max_length=8, verbose_name='format')),
-                ('via', models.CharField(choices=[('admin', 'admin site'), ('command', 'management command')], max_length=16, verbose_name='through')),
+                ('via', models.CharField(choices=[('admin', 'admin site'), ('command', 'management command')], max_length=16, verbose_name='run from')),
                 ('dry_run', models.BooleanField(default=False, help_text='Checked and counted, nothing written.', verbose_name='dry run')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('created', models.PositiveIntegerField(default=0, verbose_name='new')),
