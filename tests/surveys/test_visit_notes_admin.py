@@ -70,6 +70,9 @@ def test_upload_preview_confirm(client, admin_user):
     assert "confirm_form" in preview.context
     result = preview.context["result"]
     assert [row.import_type for row in result.rows] == ["new"] * 8
+    page = preview.content.decode()
+    assert "Chạy thử, chưa ghi gì. 8 dòng: 8 tạo mới" in page
+    assert "Xác nhận nhập" in page  # django-import-export's own strings, in Vietnamese
     assert snapshot() == before  # the preview writes nothing, not even a batch
 
     response = confirm(client, preview)
@@ -103,7 +106,8 @@ def test_a_bad_file_shows_every_error_by_line_and_column_and_no_confirm(client, 
         "“32/08/2025” không phải là ngày: hãy ghi theo dạng dd/mm/yyyy."
     ]
     page = response.content.decode()
-    assert "Không tìm thấy lĩnh vực “Nông nghiệp”." in page
+    assert "Chưa nhập gì: có 5 lỗi." in page
+    assert "Dòng 5, cột “Lĩnh vực”: Không tìm thấy lĩnh vực “Nông nghiệp”." in page
 
 
 @pytest.mark.parametrize(
@@ -209,7 +213,10 @@ def test_a_forged_confirmation_is_validated_again_and_writes_nothing(
 def test_officers_see_only_their_own_batches(client, admin_user, officer_qn):
     client.force_login(admin_user)
     confirm(client, upload(client, "visit_notes_sample.csv"))
+    batch = ImportBatch.objects.get()
     client.force_login(grant(officer_qn, "import_visit_notes"))
     response = client.get(BATCHES)
     assert response.status_code == 200
     assert response.context["cl"].result_count == 0
+    detail = client.get(reverse("admin:surveys_importbatch_change", args=[batch.pk]))
+    assert detail.status_code == 302  # Django's "does not exist" redirect, nothing shown
