@@ -39,6 +39,9 @@ STRINGS = [
     gettext_noop("Update"),
     gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
     gettext_noop("Value could not be parsed."),
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data for import."
+    ),
     gettext_noop("export failed due to IllegalCharacterError"),
     ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items.", "len"),
 ]

@@ -124,6 +124,13 @@ def test_wrong_files_get_a_plain_message(client, admin_user, name, message):
     assert "confirm_form" not in response.context
 
 
+def test_a_file_with_headers_only_is_refused_plainly(client, admin_user):
+    client.force_login(admin_user)
+    headers = (SAMPLES / "visit_notes_sample.csv").read_bytes().splitlines()[0] + b"\r\n"
+    response = upload(client, "visit_notes_sample.csv", content=headers)
+    assert "Tệp không có dữ liệu để nhập" in response.content.decode()
+
+
 def test_the_format_must_match_the_extension(client, admin_user):
     client.force_login(admin_user)
     response = upload(client, "visit_notes_sample.csv", format_index="1")
