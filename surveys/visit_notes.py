@@ -289,7 +289,6 @@ class Report:
     user: object = None
     rows: list[RowOutcome] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
     visits_created: int = 0
     visits_updated: int = 0
     batch: ImportBatch | None = None
@@ -851,7 +850,6 @@ class VisitNotesImport:
     def _columns(self) -> list[str | None]:
         """The column name of each header, recording unknown, repeated and missing ones."""
         headers = list(self.dataset.headers or [])
-        self.report.headers = [str(header or "") for header in headers]
         names, seen = [], set()
         for header in headers:
             name = _HEADER_INDEX.get(_header_key(header))
