@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import FoldedSearchMixin
+from tracker.admin import FoldedSearchMixin, TrackerImportExportMixin
 
 from .models import FormerProvince, Province, ProvincialOfficer
+from .resources import ProvinceResource
 
 
 class FormerProvinceInline(admin.TabularInline):
@@ -14,7 +15,8 @@ class FormerProvinceInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [ProvinceResource]
     list_display = [
         "code",
         "name",

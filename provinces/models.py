@@ -15,7 +15,7 @@ class ProvinceQuerySet(models.QuerySet):
         """Provinces whose current or former name is ``name``, ignoring case, diacritics and
         prefixes such as "Tỉnh", "Thành phố" or "TP." ("tinh thanh hoa", "TP. Hải Phòng",
         "Hải Dương" → Hải Phòng)."""
-        key = strip_province_prefix(fold(name))
+        key = province_name_key(name)
         return self.filter(Q(search_name=key) | Q(former_names__search_name=key)).distinct()
 
     def alphabetical(self) -> "ProvinceQuerySet":
@@ -45,6 +45,17 @@ class ProvinceQuerySet(models.QuerySet):
             overdue_count=SubqueryCount(recommendations.overdue(today or timezone.localdate())),
         )
 
+    def name_index(self) -> dict[str, "Province"]:
+        """Every name ``matching_name`` accepts, as its key, → province: the current and former
+        names, in two queries. Look a name up with ``index.get(province_name_key(name))``; an
+        import resolves thousands of rows against it without a query per row."""
+        index = {}
+        for former in FormerProvince.objects.filter(province__in=self).select_related("province"):
+            index[former.search_name] = former.province
+        # Current names win over a former name spelled the same way.
+        index.update({province.search_name: province for province in self})
+        return index
+
 
 class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
     def get_by_natural_key(self, code):
@@ -52,6 +63,12 @@ class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
 
 
 _PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
+
+
+def province_name_key(name: str) -> str:
+    """How a written province name is compared: folded, spaces collapsed, prefix dropped
+    ("Tỉnh  Thanh Hóa" → "thanh hoa"); the stored ``search_name`` columns hold the same key."""
+    return strip_province_prefix(fold(name))
 
 
 def strip_province_prefix(folded_name: str) -> str:
@@ -90,6 +107,7 @@ class Province(models.Model):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
         ordering = ["name"]
+        permissions = [("import_province", _("Can import provinces"))]
 
     def __str__(self):
         return self.name

@@ -6,11 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import FoldedSearchMixin
+from tracker.admin import FoldedSearchMixin, TrackerImportExportMixin
 
 from . import access
 from .forms import BulkTriageForm, RecommendationAdminForm
 from .models import Authority, Recommendation, StatusChange
+from .resources import RecommendationResource
 from .services import (
     CONTENT_FIELDS,
     M2M_FIELDS,
@@ -76,13 +77,14 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
     """Recommendations in the admin. Every write goes through ``services``: content and triage
     edits through ``recommendation_update``, the status through ``recommendation_transition``,
     notes through ``recommendation_add_note``. Provincial officers see only their province's
     rows and may only move them along the transitions open to them."""
 
     form = RecommendationAdminForm
+    resource_classes = [RecommendationResource]
     list_display = [
         "short_text",
         "province",

@@ -93,5 +93,8 @@ def transitions_from(source: str) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == source]
 
 
+_STATUS_VALUES = frozenset(Status.values)  # Status.values builds a new list on every access
+
+
 def _known(*statuses: str) -> bool:
-    return all(status in Status.values for status in statuses)
+    return all(status in _STATUS_VALUES for status in statuses)

@@ -16,6 +16,7 @@ from surveys.models import (
     SourceReport,
     Theme,
     Visit,
+    import_batch_field,
 )
 from tracker.text import folded, folded_search
 
@@ -247,6 +248,7 @@ class Recommendation(models.Model):
         help_text=_("Raised by every change, so a save over someone else's change is refused."),
     )
     search_text = folded("text")
+    import_batch = import_batch_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -256,6 +258,7 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["-updated_at", "-id"]
+        permissions = [("import_recommendation", _("Can import recommendations"))]
         indexes = [
             models.Index(fields=["status", "due_date"], name="rec_status_due_idx"),
             models.Index(fields=["province", "status"], name="rec_province_status_idx"),

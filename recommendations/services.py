@@ -6,6 +6,7 @@ history entry, all in one transaction; e-mail goes out only once that transactio
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import MinistryUnit
+from tracker.bulk import bulk_insert, bulk_update, insert_values, replace_links
 
 from . import access, notifications
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
@@ -372,3 +374,155 @@ def recommendations_bulk_apply(
         else:
             changed.append(result)
     return changed, refused
+
+
+# The import's bulk variant. An import changes thousands of recommendations at once, so it cannot
+# call the functions above row by row (three queries each). It asks the same questions of each
+# row – who may, which transition, what the transition needs – in ``recommendation_import_check``,
+# and writes everything in a few statements in ``recommendations_import_write``.
+# tests/recommendations/test_import_service.py checks that the check refuses exactly what
+# ``recommendation_transition`` refuses.
+
+
+@dataclass
+class ImportedRecommendation:
+    """A recommendation an import creates or changes, and what the file asks of its workflow.
+
+    ``recommendation`` is unsaved when new; otherwise it is the current row (locked by the
+    caller) with the file's values already set on it, its status still the current one.
+    """
+
+    recommendation: Recommendation
+    status: str
+    note: str = ""
+    #: Human-readable triage changes ("Due date: 30/09/2025"), written to the timeline.
+    triage_changes: list[str] = field(default_factory=list)
+    #: Ids to link to; None leaves the links as they are.
+    field_ids: frozenset[int] | None = None
+    authority_ids: frozenset[int] | None = None
+    transition: Transition | None = None
+    is_new: bool = field(init=False)
+
+    def __post_init__(self):
+        self.is_new = self.recommendation.pk is None
+
+
+def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
+    """Refuse what an imported row may not do, with the services' rules and messages.
+
+    Creating follows ``recommendation_create`` (staff anywhere, an officer in their own
+    province); triage follows ``recommendation_triage`` (ministry staff only); a status move is
+    ``check_transition``'s to allow. Raises PermissionDenied or ValidationError; on success
+    remembers the transition to take.
+    """
+    recommendation = item.recommendation
+    note = (item.note or "").strip()
+    if item.is_new:
+        if by is not None and not access.is_ministry_staff(by):
+            province_id = access.officer_province_id(by)
+            _check_actor(by, province_id is not None and province_id == recommendation.province_id)
+        recommendation.status = Status.NEW
+    else:
+        _check_actor(by, by is None or access.can_change(by, recommendation))
+    if item.triage_changes and by is not None and not access.can_triage(by, recommendation):
+        raise PermissionDenied(_("Only ministry staff set the responsible unit and the due date."))
+
+    item.transition = None
+    if item.status == recommendation.status:
+        if item.status in NEEDS_UNIT and recommendation.responsible_unit_id is None:
+            raise ValidationError(
+                {"responsible_unit": _("A recommendation being handled needs a unit.")}
+            )
+        return
+    # The unit is already set on the row (the file's value): no unit argument to check again.
+    item.transition = check_transition(
+        recommendation=recommendation,
+        to_status=item.status,
+        by=by,
+        comment=note,
+        resolution_note=note or None,
+    )
+
+
+#: What an import may write on a recommendation (never ``version``, ``created_at``, ``key``).
+IMPORT_WRITES = [
+    "province",
+    "visit",
+    "text",
+    "theme",
+    "responsible_unit",
+    "due_date",
+    "status",
+    "resolution_note",
+    "import_batch",
+    "updated_at",
+    "version",
+]
+
+
+def recommendations_import_write(
+    items: list[ImportedRecommendation], *, by, batch, opening_comment: str
+) -> None:
+    """Write checked imported recommendations in bulk, with their timeline entries.
+
+    Call inside the import's transaction, after ``recommendation_import_check`` passed for every
+    item. New ones get the entry that opens their timeline, as ``recommendation_create`` writes;
+    triage changes a note, as ``recommendation_triage``; status changes their transition entry.
+    """
+    now = timezone.now()
+    created, changed, history = [], [], []
+    for item in items:
+        recommendation = item.recommendation
+        recommendation.import_batch = batch
+        recommendation.updated_at = now
+        if item.transition is not None:
+            recommendation.status = item.transition.target
+            if item.transition.closes and item.note.strip():
+                recommendation.resolution_note = item.note.strip()
+        if item.is_new:
+            recommendation.created_at = now
+            created.append(recommendation)
+        else:
+            recommendation.version += 1
+            changed.append(recommendation)
+    bulk_insert(created)
+    bulk_update(changed, IMPORT_WRITES)
+
+    for item in items:
+        recommendation = item.recommendation
+        if item.is_new:
+            history.append(_entry(recommendation, "", Status.NEW, by, now, opening_comment))
+        if item.triage_changes and not item.is_new:  # a new one's unit is part of its creation
+            source = item.transition.source if item.transition else recommendation.status
+            text = "; ".join(str(change) for change in item.triage_changes)
+            history.append(_entry(recommendation, source, source, by, now, text))
+        if item.transition is not None:
+            transition = item.transition
+            note = item.note.strip()
+            history.append(
+                _entry(recommendation, transition.source, transition.target, by, now, note)
+            )
+    insert_values(StatusChange, HISTORY_COLUMNS, history)
+
+    for attribute, field_name in (("field_ids", "fields"), ("authority_ids", "addressed_to")):
+        links = {
+            item.recommendation.pk: getattr(item, attribute)
+            for item in items
+            if getattr(item, attribute) is not None
+        }
+        replace_links(Recommendation._meta.get_field(field_name), links)
+
+
+HISTORY_COLUMNS = [
+    "recommendation",
+    "from_status",
+    "to_status",
+    "changed_by",
+    "changed_at",
+    "comment",
+]
+
+
+def _entry(recommendation, source, target, by, at, comment) -> tuple:
+    """A timeline entry as a row of ``HISTORY_COLUMNS`` (thousands per import: no instances)."""
+    return (recommendation.pk, source, target, by.pk if by else None, at, comment)

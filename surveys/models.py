@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
 from tracker.db import SubqueryCount
@@ -232,6 +233,7 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = ["survey", "number"]
+        permissions = [("import_delegation", _("Can import delegations"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "number"], name="delegation_number_unique_per_survey"
@@ -250,6 +252,72 @@ class Delegation(models.Model):
         return (self.survey.slug, self.number)
 
     natural_key.dependencies = ["surveys.survey"]
+
+
+class ImportBatch(models.Model):
+    """One run of the visit-notes import: who ran it, when, on which file, and what it did.
+
+    Rows it created or changed point back to it (``import_batch``), so an import can be reviewed
+    in the lists with the "import batch" filter.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("admin site")
+        COMMAND = "command", _("management command")
+
+    started_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("by"),
+        help_text=_("Blank when the system ran it (a management command run without --user)."),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    via = models.CharField(_("run from"), max_length=16, choices=Via.choices)
+    dry_run = models.BooleanField(
+        _("dry run"), default=False, help_text=_("Checked and counted, nothing written.")
+    )
+    rows = models.PositiveIntegerField(pgettext_lazy("import count", "rows"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("import count", "new"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    unchanged = models.PositiveIntegerField(pgettext_lazy("import count", "unchanged"), default=0)
+    visits_created = models.PositiveIntegerField(
+        pgettext_lazy("import count", "new visits"), default=0
+    )
+    visits_updated = models.PositiveIntegerField(
+        pgettext_lazy("import count", "updated visits"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-started_at", "-id"]
+        permissions = [("import_visit_notes", _("Can import visit notes"))]
+
+    def __str__(self):
+        when = timezone.localtime(self.started_at).strftime("%d/%m/%Y %H:%M")
+        return f"#{self.pk} {self.file_name} ({when})"
+
+
+def import_batch_field():
+    """The nullable link from an imported row to the batch that last wrote it."""
+    return models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("import batch"),
+    )
 
 
 class KeyedManager(models.Manager):
@@ -306,6 +374,7 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("source report"),
     )
+    import_batch = import_batch_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -315,6 +384,7 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["province__name", "start_date"]
+        permissions = [("import_visit", _("Can import visits"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -431,6 +501,7 @@ class Finding(models.Model):
         verbose_name=_("source report"),
     )
     search_text = folded("description")
+    import_batch = import_batch_field()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -440,6 +511,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["province__name", "kind", "id"]
+        permissions = [("import_finding", _("Can import findings"))]
         indexes = [
             models.Index(fields=["kind", "province"], name="finding_kind_province_idx"),
             models.Index(fields=["kind", "theme"], name="finding_kind_theme_idx"),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "django_htmx",
+    "import_export",
     "tracker",
     "provinces",
     "surveys",
@@ -132,6 +133,21 @@ USE_I18N = True
 USE_TZ = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Imports (django-import-export and the visit-notes import). Each import needs the model's
+# "import_<model>" permission; export needs "view". Only CSV and XLSX are offered, through our
+# own format classes (tracker.import_formats: semicolon CSV, BOM, blank trailing rows, formula
+# escaping on export), set on the admin mixin in tracker.admin.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 20_000))
+#: The campaign a visit-notes row belongs to when its survey column is blank.
+VISIT_NOTES_DEFAULT_SURVEY = os.environ.get(
+    "VISIT_NOTES_DEFAULT_SURVEY", "khao-sat-chinh-quyen-hai-cap-2025"
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -41,16 +41,16 @@ def test_the_check_tells_an_unindexed_condition():
     ("params", "served_by"),
     [
         ("province=22&province=24", "Index Cond: (province_id = "),
-        ("status=reported&status=assigned", "Bitmap Index Scan on rec_status_due_idx"),
+        ("status=reported&status=assigned", "rec_status_due_idx"),
         ("state=open", "rec_status_due_idx"),
         ("overdue=yes", "rec_status_due_idx"),
         ("responsible_unit=null", "Index Cond: (responsible_unit_id IS NULL)"),
-        ("priority=40", "Index Scan using rec_priority_idx"),
-        ("theme=legal", "Index Scan using rec_theme_idx"),
-        ("due_after=01/10/2025", "Bitmap Index Scan on rec_due_idx"),
-        ("due_before=01/10/2025", "Bitmap Index Scan on rec_due_idx"),
-        ("created_after=01/10/2025", "Bitmap Index Scan on rec_created_idx"),
-        ("created_before=01/10/2025", "Bitmap Index Scan on rec_created_idx"),
+        ("priority=40", "rec_priority_idx"),  # an Index or Bitmap Index Scan
+        ("theme=legal", "rec_theme_idx"),
+        ("due_after=01/10/2025", "rec_due_idx"),
+        ("due_before=01/10/2025", "rec_due_idx"),
+        ("created_after=01/10/2025", "rec_created_idx"),
+        ("created_before=01/10/2025", "rec_created_idx"),
         ("field=digital-transformation", "Index Cond: (field_id = "),
     ],
 )
