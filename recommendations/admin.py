@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import FoldedSearchMixin, TrackerImportExportMixin
+from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerImportExportMixin
 
 from . import access
 from .forms import BulkTriageForm, RecommendationAdminForm
@@ -290,7 +290,7 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyAdminMixin, FoldedSearchMixin, admin.ModelAdmin):
     """The audit trail: readable and filterable, never editable."""
 
     list_display = ["changed_at", "recommendation", "from_status", "to_status", "changed_by"]
@@ -298,12 +298,3 @@ class StatusChangeAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_select_related = ["recommendation__province", "changed_by"]
     search_fields = ["recommendation__search_text__contains", "recommendation__key"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,8 @@ from import_export import widgets
 from surveys.models import Field, Finding, MinistryUnit, SourceReport, Visit
 from tracker.resources import ProvinceWidget, TrackerResource
 
-from .models import Authority, Recommendation, Status, StatusChange
+from .models import Authority, Recommendation, StatusChange
+from .services import recommendation_register
 
 #: The workflow is exported but never imported here: status, triage and resolution change
 #: through the lifecycle service (the pages, the admin, the visit-notes import).
@@ -80,17 +81,27 @@ class RecommendationResource(TrackerResource):
     def get_queryset(self):
         return super().get_queryset().select_related("province", "visit", "responsible_unit")
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        instance._imported_new = new
-        super().after_init_instance(instance, new, row, **kwargs)
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.file_name = kwargs.get("file_name") or ""
 
-    def after_save_instance(self, instance, row, **kwargs):
-        # The entry recommendation_create writes: every timeline starts with it.
-        if getattr(instance, "_imported_new", False):
-            StatusChange.objects.create(
+    def do_instance_save(self, instance, is_create):
+        # Through the services, as every other path: a new recommendation is registered (as
+        # "new", with the entry that opens its timeline); a changed one gets a new version, so
+        # someone editing it at the same time is told it changed meanwhile.
+        if is_create:
+            recommendation_register(
                 recommendation=instance,
-                from_status="",
-                to_status=Status.NEW,
-                changed_by=self.user,
-                comment=_("Recorded by import of %(file)s.") % {"file": kwargs.get("file_name")},
+                by=self.user,
+                comment=_("Recorded by import of %(file)s.") % {"file": self.file_name},
             )
+            return
+        instance.version += 1
+        super().do_instance_save(instance, is_create)
+        StatusChange.objects.create(
+            recommendation=instance,
+            from_status=instance.status,
+            to_status=instance.status,
+            changed_by=self.user,
+            comment=_("Content updated by import of %(file)s.") % {"file": self.file_name},
+        )

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations import access
 from recommendations.models import Recommendation
-from tracker.admin import FoldedSearchMixin, TrackerImportExportMixin, TrackerImportMixin
+from tracker.admin import (
+    FoldedSearchMixin,
+    ReadOnlyAdminMixin,
+    TrackerImportExportMixin,
+    TrackerImportMixin,
+)
 from tracker.import_formats import XLSX
 
 from . import visit_notes
@@ -249,7 +254,7 @@ class FindingAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(TrackerImportMixin, admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, TrackerImportMixin, admin.ModelAdmin):
     """The visit-notes import (upload → preview → confirm) and the record of every import.
 
     Batches are written by the import only; each links to the rows it created or changed.
@@ -274,15 +279,6 @@ class ImportBatchAdmin(TrackerImportMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["file_name", "user__username"]
     date_hierarchy = "started_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_import_permission(self, request):
         return visit_notes.can_import(request.user)

@@ -11,6 +11,20 @@ from tracker import import_formats
 from tracker.text import fold_query
 
 
+class ReadOnlyAdminMixin:
+    """For records written by the application only (history, import batches): listed and
+    readable in the admin, never added, edited or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class FoldedSearchMixin:
     """Admin search that ignores diacritics and case.
 

@@ -113,6 +113,24 @@ def test_a_plain_import_cannot_change_the_status(client, admin_user):
     assert (recommendation.text, recommendation.status) == ("Sửa.", Status.REPORTED)
 
 
+def test_a_plain_update_raises_the_version_and_notes_it_in_the_timeline(client, admin_user):
+    before = Recommendation.objects.get(key="2025-quang-ninh-kn-01")
+    client.force_login(admin_user)
+    text = "key,province,text,theme\n2025-quang-ninh-kn-01,22,Nội dung đã sửa.,organisation\n"
+    preview = import_csv(client, Recommendation, text, name="sua-noi-dung.csv")
+    form = preview.context["confirm_form"]
+    client.post(_url(Recommendation, "process_import"), {n: form.initial[n] for n in form.fields})
+    after = Recommendation.objects.get(pk=before.pk)
+    assert after.version == before.version + 1
+    entry = after.history.last()
+    assert (entry.from_status, entry.to_status, entry.changed_by) == (
+        Status.REPORTED,
+        Status.REPORTED,
+        admin_user,
+    )
+    assert "sua-noi-dung.csv" in entry.comment
+
+
 def test_an_officer_cannot_import_another_provinces_recommendation(client, officer_qn):
     client.force_login(grant(officer_qn, "import_recommendation"))
     text = "key,province,text,theme\n2025-bac-ninh-kn-01,22,Chuyển sang Quảng Ninh.,budget\n"

@@ -10,9 +10,7 @@ Histories are walks through ``lifecycle.TRANSITIONS`` (each step checked with
 would take an hour for 300,000 changes, and this data has no person behind it to check.
 """
 
-import csv
 import datetime
-import io
 import itertools
 import random
 import time
@@ -44,6 +42,7 @@ from surveys.models import (
     Theme,
     Visit,
 )
+from tracker.bulk import insert_values
 
 SYNTHETIC_SOURCE = "synthetic"
 SLUG_PREFIX = "synthetic-"
@@ -182,42 +181,6 @@ def purge() -> int:
     deleted += surveys.delete()[0]
     deleted += SourceReport.objects.filter(file_name=SYNTHETIC_SOURCE).delete()[0]
     return deleted
-
-
-def fast_insert(model, field_names: list[str], rows: list[tuple]) -> None:
-    """Insert plain tuples without building model instances: COPY on PostgreSQL, executemany
-    elsewhere. Values go through each field's ``get_db_prep_save``, as the ORM would do."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    prepared = (
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row, strict=True)
-        ]
-        for row in rows
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            for values in prepared:
-                writer.writerow([NULL if value is None else value for value in values])
-            buffer.seek(0)
-            cursor.copy_expert(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
-            )
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(prepared)
-            )
-
-
-NULL = r"\N"
 
 
 class Generator:
@@ -424,7 +387,7 @@ class Generator:
                         "Cập nhật tiến độ (giả lập).",
                     )
                 )
-        fast_insert(StatusChange, columns, changes)
+        insert_values(StatusChange, columns, changes)
         mine = Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
         # bulk_create stamps auto_now with this moment; the last update is the last history
         # entry, which the list's "last updated" ordering should see spread over the year.
@@ -444,7 +407,7 @@ class Generator:
             for field_id in rng.sample(field_ids, rng.randrange(0, 3)):
                 field_links.append((pk, field_id))
             authority_links.append((pk, rng.choice(authority_ids)))
-        fast_insert(Recommendation.fields.through, ["recommendation", "field"], field_links)
-        fast_insert(
+        insert_values(Recommendation.fields.through, ["recommendation", "field"], field_links)
+        insert_values(
             Recommendation.addressed_to.through, ["recommendation", "authority"], authority_links
         )
