@@ -54,12 +54,13 @@ class ProvinceDetailView(DetailView):
         province = self.object
         findings = list(province.findings.all())
         recommendations = Recommendation.objects.for_province(province)
+        status_counts = recommendations.count_by_status()
         context.update(
             obstacles=[f for f in findings if f.kind == Finding.Kind.OBSTACLE],
             achievements=[f for f in findings if f.kind == Finding.Kind.ACHIEVEMENT],
             by_status=bars(
                 (status.label, count, list_url(province=province.code, status=status.value))
-                for status, count in recommendations.count_by_status()
+                for status, count in status_counts
             ),
             recommendations=recommendations.for_list()
             .with_status_rank()
@@ -67,6 +68,6 @@ class ProvinceDetailView(DetailView):
             all_recommendations_url=list_url(province=province.code),
             open_url=list_url(province=province.code, state="open"),
             overdue_url=list_url(province=province.code, overdue="yes"),
-            summary=recommendations.summary(timezone.localdate()),
+            summary=recommendations.summary(timezone.localdate(), status_counts=status_counts),
         )
         return context

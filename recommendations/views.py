@@ -45,7 +45,8 @@ def dashboard(request):
     """The ministry's overview: how many recommendations, where they stand, who holds them."""
     recommendations = Recommendation.objects.all()
     today = timezone.localdate()
-    summary = recommendations.summary(today)
+    by_status = recommendations.count_by_status()
+    summary = recommendations.summary(today, status_counts=by_status)
     context = {
         "cards": [
             ("total", summary["total"], list_url()),
@@ -54,8 +55,7 @@ def dashboard(request):
             ("resolved", summary["resolved"], list_url(status=Status.RESOLVED)),
         ],
         "by_status": bars(
-            (status.label, count, list_url(status=status.value))
-            for status, count in recommendations.count_by_status()
+            (status.label, count, list_url(status=status.value)) for status, count in by_status
         ),
         "by_province": bars(
             (province.name, count, list_url(province=province.code))
