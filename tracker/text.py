@@ -50,13 +50,27 @@ def folded_search(queryset, term: str | None, columns, *, distinct: bool = False
     generated ``search_*`` columns and matched with ``__contains`` – a plain ``LIKE '%term%'``
     that a trigram index can serve, unlike ``icontains``. ``distinct`` is for columns reached
     through a multi-valued relation, which would repeat rows.
+
+    A column behind a foreign key (``province__search_name``) is looked up first in the small
+    related table, and the rows are then filtered by those ids: ``search_text LIKE … OR
+    province_id IN (3, 7)`` lets PostgreSQL combine the trigram index with the foreign key's
+    index, where a join in the OR would read every row.
     """
     term = fold_query(term)
     if not term:
         return queryset
-    condition = reduce(operator.or_, (Q(**{f"{column}__contains": term}) for column in columns))
-    queryset = queryset.filter(condition)
+    conditions = [_contains(queryset.model, column, term) for column in columns]
+    queryset = queryset.filter(reduce(operator.or_, conditions))
     return queryset.distinct() if distinct else queryset
+
+
+def _contains(model, column: str, term: str) -> Q:
+    relation, _separator, field_name = column.partition("__")
+    field = model._meta.get_field(relation) if field_name else None
+    if field is None or not (field.many_to_one and "__" not in field_name):
+        return Q(**{f"{column}__contains": term})
+    ids = field.related_model._default_manager.filter(**{f"{field_name}__contains": term})
+    return Q(**{f"{field.attname}__in": list(ids.values_list("pk", flat=True))})
 
 
 class Fold(models.Func):
