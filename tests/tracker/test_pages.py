@@ -167,3 +167,18 @@ def test_assets_are_served_by_the_app(staff_client):
         assert finders.find(path.removeprefix("/static/")), path
     # htmx must not inject its own <style> element (the policy forbids inline styles).
     assert '"includeIndicatorStyles": false' in html
+
+
+def test_deep_pages_fetch_ids_first_then_the_rows_in_order(staff_client):
+    """The deferred join keeps the list's order and page contents exactly."""
+    from recommendations.models import Recommendation
+
+    url = "/recommendations/"
+    expected = list(
+        Recommendation.objects.order_by("-updated_at", "-id").values_list("pk", flat=True)
+    )
+    seen = []
+    for page in (1, 2, 3, 4):
+        response = staff_client.get(url, {"page_size": 5, "page": page})
+        seen += [row.pk for row in response.context["object_list"]]
+    assert seen == expected[:19]
