@@ -1,0 +1,197 @@
+"""Benchmark: the pages at national scale (100,000 recommendations, 300,000 history entries).
+
+    .venv/bin/python bench/pages.py [--recommendations 100000] [--repeat 30]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench .venv/bin/python bench/pages.py
+
+Runs in a throw-away test database (test_<name> on PostgreSQL, a temporary file on SQLite):
+migrates, loads the seed, generates the synthetic data (``generate_synthetic_data``), then
+measures each case through Django's full request handling (middleware, view, template; no
+network) as a signed-in ministry user:
+
+- server time per request, median and 95th percentile over ``--repeat`` requests (after two
+  warm-up requests);
+- SQL queries per request (one extra request, with queries captured);
+- peak Python memory per request (one extra request, under tracemalloc; for the exports the
+  whole streamed body is consumed inside the measurement).
+
+Then it imports a 10,000-row visit-notes file into that same database (first import and
+re-import, as bench/import_visit_notes.py does). Prints a Markdown table for bench/RESULTS.md.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+
+def cases():
+    """(label, url) of each page measured; ids and filters chosen on the generated data."""
+    from django.urls import reverse
+
+    from recommendations.models import Recommendation
+
+    # A filter matching about 10,000 recommendations (a year's campaign, being handled), for the
+    # export; the label says how many exactly.
+    export_filter = (
+        "created_after=01/01/2027&created_before=31/12/2027&status=in_progress&status=assigned"
+    )
+    from django.http import QueryDict
+
+    from recommendations.filters import RecommendationFilter
+
+    exported = RecommendationFilter(
+        data=QueryDict(export_filter), queryset=Recommendation.objects.all()
+    ).qs.count()
+    detail = Recommendation.objects.filter(key__startswith="syn-").order_by("pk").first()
+    rows = reverse("recommendations:list")
+    return [
+        ("list, first page", rows),
+        (
+            "list, filtered (2 provinces, 2 statuses)",
+            f"{rows}?province=22&province=38&status=in_progress&status=assigned",
+        ),
+        ("list, deep page (page 2,000 of 25)", f"{rows}?page=2000"),
+        ("list, text search without marks", f"{rows}?q=dao+tao"),
+        ("list, text search + filter", f"{rows}?q=so+huu+tri+tue&state=open"),
+        ("dashboard", reverse("recommendations:dashboard")),
+        ("recommendation detail", reverse("recommendations:detail", args=[detail.pk])),
+        ("provinces (34 with counts)", reverse("provinces:list")),
+        ("province scorecard", reverse("provinces:detail", args=["thanh-hoa"])),
+        ("obstacles list", reverse("surveys:obstacle_list")),
+        (
+            f"export CSV, {exported:,} rows",
+            f"{reverse('recommendations:export_csv')}?{export_filter}",
+        ),
+        (
+            f"export XLSX, {exported:,} rows",
+            f"{reverse('recommendations:export_xlsx')}?{export_filter}",
+        ),
+        ("export CSV, all 100,000 rows", reverse("recommendations:export_csv")),
+    ]
+
+
+def fetch(client, url) -> int:
+    """GET ``url``, consuming a streamed body; returns the body's size."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(client, url, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        fetch(client, url)  # warm-up: caches, the database's buffers
+    times = []
+    size = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = fetch(client, url)
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    queries = len(captured)  # now: the next request clears the connection's log
+    tracemalloc.start()
+    fetch(client, url)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, queries, peak, size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recommendations", type=int, default=100_000)
+    parser.add_argument("--status-changes", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--only", help="Measure only the cases whose label contains this.")
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+
+    import django
+
+    if "DATABASE_URL" not in os.environ:
+        scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from recommendations import roles
+    from tests.conftest import make_user
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.DEBUG = False
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        call_command("load_seed", verbosity=0)
+        start = time.perf_counter()
+        call_command(
+            "generate_synthetic_data",
+            recommendations=args.recommendations,
+            status_changes=args.status_changes or 3 * args.recommendations,
+            allow_production_database=True,
+            verbosity=0,
+        )
+        generated = time.perf_counter() - start
+        client = Client()
+        client.force_login(make_user("bench", roles.MINISTRY_STAFF, unit_name="Vụ Pháp chế"))
+
+        print(f"Generated the synthetic data in {generated:.1f} s.\n")
+        version = connection.pg_version if connection.vendor == "postgresql" else ""
+        print(
+            f"{connection.vendor} {version}, {args.recommendations:,} recommendations, "
+            f"{args.repeat} requests per case, "
+            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n"
+        )
+        print("| case | median | p95 | queries | peak memory | response |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for label, url in cases():
+            if args.only and args.only not in label:
+                continue
+            repeat = args.repeat if "export" not in label else max(3, args.repeat // 10)
+            median, p95, queries, peak, size = measure(client, url, repeat)
+            print(
+                f"| {label} | {median * 1000:,.0f} ms | {p95 * 1000:,.0f} ms | {queries} "
+                f"| {peak / 2**20:,.1f} MiB | {size / 1024:,.0f} KiB |"
+            )
+
+        if not args.skip_import:
+            from import_visit_notes import make_file, timed_import
+
+            settings.IMPORT_MAX_ROWS = max(settings.IMPORT_MAX_ROWS, 10_000)
+            data = make_file(10_000, 0)
+            first, _report = timed_import(data, "bench-pages.csv", "csv")
+            again, _report = timed_import(data, "bench-pages.csv", "csv")
+            print(
+                f"| import 10,000 rows, first | {first * 1000:,.0f} ms | | | "
+                f"| {10_000 / first:,.0f} rows/s |"
+            )
+            print(
+                f"| import 10,000 rows, again (unchanged) | {again * 1000:,.0f} ms | | | "
+                f"| {10_000 / again:,.0f} rows/s |"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
