@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run setup serve test lint format check messages clean
+.PHONY: run setup serve test lint format check messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ serve: $(VENV)/.installed
 ## test: the whole suite (SQLite unless DATABASE_URL is set)
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: pages, exports and import at 100,000 recommendations, on SQLite then PostgreSQL
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+bench: $(VENV)/.dev-installed
+	env -u DATABASE_URL $(PY) bench/pages.py --repeat 30
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py --repeat 30
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
