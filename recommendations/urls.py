@@ -18,4 +18,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="detail"),
+    path("recommendations/<int:pk>/status/", views.recommendation_move, name="move"),
+    path("recommendations/<int:pk>/note/", views.recommendation_note, name="note"),
+    path("recommendations/<int:pk>/triage/", views.recommendation_triage_view, name="triage"),
 ]

@@ -1,19 +1,31 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.forms import Textarea
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
 from surveys.models import Finding
 from tracker.views import FilteredListView
 
-from . import exports
+from . import access, exports
 from .filters import NOT_ASSIGNED, RecommendationFilter
+from .forms import ProgressNoteForm, StatusChangeForm, TriageForm, add_service_errors
 from .models import Recommendation, Status, StatusChange
+from .services import (
+    StaleRecommendation,
+    recommendation_add_note,
+    recommendation_transition,
+    recommendation_triage,
+)
 
 OLDEST_OPEN_SHOWN = 5
 
@@ -131,7 +143,190 @@ class RecommendationDetailView(DetailView):
         ),
     )
 
+    #: Set when an action shows the page again: the submitted form, with its errors…
+    failed_form = None
+    #: …or, after a conflict, what the user typed in each form (prefix → {field: value}).
+    kept = None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["theme_url"] = list_url(theme=self.object.theme)
+        context.update(self.action_forms())
+        context["conflict"] = self.kept is not None
+        context["failed_form"] = self.failed_form
+        # The language switch returns here, not to the action's POST-only address.
+        context["language_next"] = self.object.get_absolute_url()
         return context
+
+    def action_forms(self) -> dict:
+        """The forms this user may use on this recommendation; none for a reader."""
+        user, recommendation = self.request.user, self.object
+        kept = self.kept or {}
+
+        def build(form_class, prefix):
+            if self.failed_form is not None and self.failed_form.prefix == prefix:
+                return self.failed_form
+            return form_class(
+                user=user, recommendation=recommendation, prefix=prefix, initial=kept.get(prefix)
+            )
+
+        forms = {
+            "move_form": build(StatusChangeForm, MOVE)
+            if access.allowed_transitions(user, recommendation)
+            else None,
+            "note_form": build(ProgressNoteForm, NOTE)
+            if access.can_add_note(user, recommendation)
+            else None,
+            "triage_form": build(TriageForm, TRIAGE)
+            if access.can_triage(user, recommendation)
+            else None,
+        }
+        # A comment written for a move that is no longer open (someone moved it meanwhile)
+        # is kept in the note form rather than lost.
+        moved_comment = kept.get(MOVE, {}).get("comment")
+        if forms["move_form"] is None and forms["note_form"] is not None and moved_comment:
+            forms["note_form"].initial.setdefault("comment", moved_comment)
+            kept = {**kept, MOVE: {**kept[MOVE], "comment": ""}}
+        forms["unplaced_text"] = self._unplaced(kept, forms)
+        return forms
+
+    @staticmethod
+    def _unplaced(kept, forms) -> list[tuple[str, str]]:
+        """After a conflict, text the user typed that no form on the fresh page can hold (the
+        move it was for is no longer offered): shown with the conflict, so it is not lost."""
+        unplaced = []
+        for prefix, form_name, form_class in (
+            (MOVE, "move_form", StatusChangeForm),
+            (NOTE, "note_form", ProgressNoteForm),
+            (TRIAGE, "triage_form", TriageForm),
+        ):
+            form = forms[form_name]
+            for name, value in kept.get(prefix, {}).items():
+                field = form_class.base_fields.get(name)
+                text_field = field is not None and isinstance(field.widget, Textarea)
+                if text_field and value.strip() and (form is None or name not in form.fields):
+                    unplaced.append((field.label, value))
+        return unplaced
+
+
+# --- actions on one recommendation: POST only, each calling its service --------------------
+# A refused request changes nothing: 403 when the user may not act on this recommendation at
+# all, the page again with the errors when the input is wrong, and when someone else saved
+# the recommendation since the user loaded it, the fresh page with what they typed kept.
+
+MOVE, NOTE, TRIAGE = "move", "note", "triage"
+
+
+def _for_action(request, pk, allowed) -> Recommendation:
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    if not allowed(request.user, recommendation):
+        raise PermissionDenied(_("You may not change this recommendation."))
+    return recommendation
+
+
+def _is_stale(form, recommendation) -> bool:
+    """Did the user load an older version than the current one (or no version at all)?"""
+    return form.data.get(form.add_prefix("version")) != str(recommendation.version)
+
+
+def _show_again(request, recommendation, *, status=200, **state):
+    """The detail page, fresh from the database, with ``state`` (failed_form or kept)."""
+    view = RecommendationDetailView(**state)
+    view.setup(request, pk=recommendation.pk)
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(object=view.object), status=status)
+
+
+def _conflict(request, recommendation, form):
+    start = f"{form.prefix}-"
+    typed = {
+        key.removeprefix(start): value
+        for key, value in request.POST.items()
+        if key.startswith(start) and key != form.add_prefix("version")
+    }
+    return _show_again(request, recommendation, status=409, kept={form.prefix: typed})
+
+
+@require_POST
+def recommendation_move(request, pk):
+    """Move a recommendation to another status (with comment, resolution, reply document)."""
+    recommendation = _for_action(request, pk, access.can_change)
+    form = StatusChangeForm(
+        request.POST, user=request.user, recommendation=recommendation, prefix=MOVE
+    )
+    if _is_stale(form, recommendation):
+        return _conflict(request, recommendation, form)
+    if not form.transitions:
+        raise PermissionDenied(_("No status change is open to you from here."))
+    if form.is_valid():
+        try:
+            moved = recommendation_transition(
+                recommendation=recommendation, by=request.user, **form.service_arguments()
+            )
+        except StaleRecommendation:
+            return _conflict(request, recommendation, form)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error, fallback="status")
+        else:
+            messages.success(
+                request,
+                _("Status changed to “%(status)s”.") % {"status": moved.get_status_display()},
+            )
+            return redirect(moved)
+    return _show_again(request, recommendation, failed_form=form)
+
+
+@require_POST
+def recommendation_note(request, pk):
+    """Add a progress note to the timeline."""
+    recommendation = _for_action(request, pk, access.can_add_note)
+    form = ProgressNoteForm(
+        request.POST, user=request.user, recommendation=recommendation, prefix=NOTE
+    )
+    if _is_stale(form, recommendation):
+        return _conflict(request, recommendation, form)
+    if form.is_valid():
+        try:
+            recommendation_add_note(
+                recommendation=recommendation,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleRecommendation:
+            return _conflict(request, recommendation, form)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error, fallback="comment")
+        else:
+            messages.success(request, _("Progress note added."))
+            return redirect(recommendation)
+    return _show_again(request, recommendation, failed_form=form)
+
+
+@require_POST
+def recommendation_triage_view(request, pk):
+    """Set the responsible unit, priority and due date (ministry staff)."""
+    recommendation = _for_action(request, pk, access.can_triage)
+    form = TriageForm(request.POST, user=request.user, recommendation=recommendation, prefix=TRIAGE)
+    if _is_stale(form, recommendation):
+        return _conflict(request, recommendation, form)
+    if form.is_valid():
+        try:
+            saved = recommendation_triage(
+                recommendation=recommendation,
+                by=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except StaleRecommendation:
+            return _conflict(request, recommendation, form)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error, fallback="responsible_unit")
+        else:
+            if saved.version == recommendation.version:
+                messages.info(request, _("Nothing to save: the values were already these."))
+            else:
+                messages.success(request, _("Triage saved."))
+            return redirect(saved)
+    return _show_again(request, recommendation, failed_form=form)
