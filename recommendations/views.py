@@ -32,7 +32,8 @@ OLDEST_OPEN_SHOWN = 5
 
 def list_url(**filters) -> str:
     """The triage list filtered to exactly ``filters`` (what a dashboard number links to)."""
-    return f"{reverse('recommendations:list')}?{urlencode(filters, doseq=True)}"
+    url, query = reverse("recommendations:list"), urlencode(filters, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,14 @@ class RecommendationListView(FilteredListView):
 
     def get_queryset(self):
         return Recommendation.objects.for_list().with_status_rank()
+
+    def get_chips(self):
+        return self.filterset.chips()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_all_url"] = list_url(**self.filterset.show_all_query())
+        return context
 
 
 class RecommendationExportView(FilterMixin, View):
