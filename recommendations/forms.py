@@ -121,7 +121,7 @@ class BulkTriageForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    due_date = forms.DateField(label=_("due date"), required=False)
+    due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput)
     new_status = forms.ChoiceField(
         label=_("move to status"), choices=[("", "—"), *Status.choices], required=False
     )
@@ -145,6 +145,9 @@ class BulkTriageForm(forms.Form):
         ]
         if all(value in (None, "") for value in wanted):
             raise ValidationError(_("Choose at least one change to apply."))
+        # Said once here rather than once per recommendation by the service.
+        if cleaned.get("new_status") in CLOSED_STATUSES and not cleaned.get("resolution_note"):
+            self.add_error("resolution_note", _("Closing needs a resolution note."))
         return cleaned
 
 

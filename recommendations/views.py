@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms import Textarea
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
@@ -18,13 +20,20 @@ from tracker.views import FilteredListView
 
 from . import access, exports
 from .filters import NOT_ASSIGNED, RecommendationFilter
-from .forms import ProgressNoteForm, StatusChangeForm, TriageForm, add_service_errors
+from .forms import (
+    BulkTriageForm,
+    ProgressNoteForm,
+    StatusChangeForm,
+    TriageForm,
+    add_service_errors,
+)
 from .models import Recommendation, Status, StatusChange
 from .services import (
     StaleRecommendation,
     recommendation_add_note,
     recommendation_transition,
     recommendation_triage,
+    recommendations_bulk_apply,
 )
 
 OLDEST_OPEN_SHOWN = 5
@@ -115,6 +124,16 @@ class RecommendationListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_all_url"] = list_url(**self.filterset.show_all_query())
+        if access.is_ministry_staff(self.request.user):
+            # Bulk actions: a selection column and the form, shown again with what was typed
+            # and selected when the last submission had a problem (see recommendations_bulk).
+            draft = self.request.session.pop(BULK_DRAFT, None) or {}
+            form = BulkTriageForm(_draft_data(draft), prefix=BULK_PREFIX)
+            for error in draft.get("errors", []):
+                form.add_error(None, error)
+            context["bulk_form"] = form
+            context["selected_ids"] = set(draft.get("ids", []))
+            context["list_query"] = self.request.GET.urlencode()
         return context
 
 
@@ -339,3 +358,126 @@ def recommendation_triage_view(request, pk):
                 messages.success(request, _("Triage saved."))
             return redirect(saved)
     return _show_again(request, recommendation, failed_form=form)
+
+
+# --- bulk actions on a selection of the list ------------------------------------------------
+
+BULK_PREFIX = "bulk"
+#: The session key holding a bulk submission that had a problem, until the list shows it again.
+BULK_DRAFT = "recommendations_bulk_draft"
+#: At most one page of the list can be selected.
+BULK_LIMIT = RecommendationListView.max_page_size
+
+
+def _draft_data(draft: dict) -> QueryDict | None:
+    if "data" not in draft:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in draft["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def _selected_ids(post) -> list[int]:
+    """The ids ticked in the list, or every id of the page when "all on this page" is ticked.
+    Anything that is not a plausible id is ignored (a forged value must not reach the SQL)."""
+    raw = post.getlist("page_ids") if post.get("select_page") else post.getlist("ids")
+    ids = {int(value) for value in raw if value.isascii() and value.isdigit() and len(value) < 16}
+    return sorted(ids)
+
+
+def _back_to_list(post) -> str:
+    # Re-encoded from a parsed query, so the redirect can only go to the list itself.
+    query = QueryDict(post.get("query", "")).urlencode()
+    url = reverse("recommendations:list")
+    return f"{url}?{query}" if query else url
+
+
+@require_POST
+def recommendations_bulk(request):
+    """Apply one change – unit, priority, due date, status – to each selected recommendation,
+    each through the services (own checks, own history entry), then report what happened."""
+    if not access.is_ministry_staff(request.user):
+        raise PermissionDenied(_("Only ministry staff change several recommendations at once."))
+    back = _back_to_list(request.POST)
+    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
+    ids = _selected_ids(request.POST)
+    problems = []
+    if not ids:
+        problems.append(_("Select at least one recommendation in the list."))
+    elif len(ids) > BULK_LIMIT:
+        problems.append(
+            _("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}
+        )
+    if not form.is_valid() or problems:
+        # Shown again on the list, with what was typed and selected (nothing is lost).
+        request.session[BULK_DRAFT] = {
+            "data": {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key.startswith(f"{BULK_PREFIX}-")
+            },
+            "ids": ids[:BULK_LIMIT],
+            "errors": problems,
+        }
+        return redirect(back)
+
+    data = form.cleaned_data
+    selection = list(
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(access.editable_filter(request.user))
+        .select_related("province")
+        .order_by("pk")
+    )
+    versions = {recommendation.pk: recommendation.version for recommendation in selection}
+    changed, refused = recommendations_bulk_apply(
+        recommendations=selection,
+        by=request.user,
+        responsible_unit=data["responsible_unit"],
+        priority=data["priority"],
+        due_date=data["due_date"],
+        to_status=data["new_status"] or None,
+        comment=data["comment"],
+        resolution_note=data["resolution_note"] or None,
+    )
+    _report_bulk(request, ids, selection, changed, refused, versions)
+    return redirect(back)
+
+
+def _report_bulk(request, ids, selection, changed, refused, versions) -> None:
+    really_changed = [r for r in changed if r.version != versions[r.pk]]
+    unchanged = len(changed) - len(really_changed)
+    if really_changed:
+        count = len(really_changed)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s recommendation changed, each with its own history entry.",
+                "%(count)s recommendations changed, each with its own history entry.",
+                count,
+            )
+            % {"count": count},
+        )
+    if unchanged:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s recommendation already had these values and was left as it was.",
+                "%(count)s recommendations already had these values and were left as they were.",
+                unchanged,
+            )
+            % {"count": unchanged},
+        )
+    for recommendation, reason in refused:
+        messages.warning(
+            request,
+            _("Not changed: %(recommendation)s – %(reason)s")
+            % {"recommendation": recommendation, "reason": reason},
+        )
+    found = {recommendation.pk for recommendation in selection}
+    for pk in ids:
+        if pk not in found:
+            messages.warning(
+                request,
+                _("Not changed: recommendation no. %(number)s does not exist.") % {"number": pk},
+            )

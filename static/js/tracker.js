@@ -43,7 +43,24 @@
     });
   }
 
+  // The list's selection column: the box in the heading ticks every row of the page (without
+  // JavaScript the server reads it as "every row of this page"); unticking a row unticks it.
+  // Listened to on the document, so rows that htmx swaps in work too.
+  function followSelection(event) {
+    var target = event.target;
+    if (target.matches("[data-select-page]")) {
+      document.querySelectorAll("[data-select-row]").forEach(function (box) {
+        box.checked = target.checked;
+      });
+    } else if (target.matches("[data-select-row]") && !target.checked) {
+      document.querySelectorAll("[data-select-page]").forEach(function (box) {
+        box.checked = false;
+      });
+    }
+  }
+
   document.addEventListener("change", function (event) {
+    followSelection(event);
     var form = event.target.form;
     if (form && form.hasAttribute("data-reveal-with")) {
       revealForChosenStatus(form);
