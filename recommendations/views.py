@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from surveys.models import Finding
 from tracker.views import FilteredListView
 
 from . import access, exports
-from .filters import NOT_ASSIGNED, RecommendationFilter
+from .filters import ALL_PROVINCES, NOT_ASSIGNED, RecommendationFilter
 from .forms import (
     BulkTriageForm,
     ProgressNoteForm,
@@ -63,44 +64,53 @@ def bars(rows) -> list[Bar]:
     ]
 
 
+def list_url_for(user, **filters) -> str:
+    """``list_url`` for ``user``: an officer's list keeps to their province unless told
+    otherwise, so a number counted over every province links to every province."""
+    if access.is_provincial_officer(user) and "province" not in filters:
+        filters["scope"] = ALL_PROVINCES
+    return list_url(**filters)
+
+
 def dashboard(request):
     """The ministry's overview: how many recommendations, where they stand, who holds them."""
     recommendations = Recommendation.objects.all()
     today = timezone.localdate()
     summary = recommendations.summary(today)
+    link = partial(list_url_for, request.user)
     context = {
         "cards": [
-            ("total", summary["total"], list_url()),
-            ("open", summary["open"], list_url(state="open")),
-            ("overdue", summary["overdue"], list_url(overdue="yes")),
-            ("resolved", summary["resolved"], list_url(status=Status.RESOLVED)),
+            ("total", summary["total"], link()),
+            ("open", summary["open"], link(state="open")),
+            ("overdue", summary["overdue"], link(overdue="yes")),
+            ("resolved", summary["resolved"], link(status=Status.RESOLVED)),
         ],
         "by_status": bars(
-            (status.label, count, list_url(status=status.value))
+            (status.label, count, link(status=status.value))
             for status, count in recommendations.count_by_status()
         ),
         "by_province": bars(
-            (province.name, count, list_url(province=province.code))
+            (province.name, count, link(province=province.code))
             for province, count in recommendations.count_by_province()
         ),
         "by_field": bars(
-            (field.name, count, list_url(field=field.code))
+            (field.name, count, link(field=field.code))
             for field, count in recommendations.count_by_field()
         ),
         "by_unit": bars(
             (
                 unit.name if unit else NOT_ASSIGNED,
                 count,
-                list_url(responsible_unit=unit.pk if unit else "null"),
+                link(responsible_unit=unit.pk if unit else "null"),
             )
             for unit, count in recommendations.count_by_unit()
         ),
         "by_theme": bars(
-            (theme.label, count, list_url(theme=theme.value))
+            (theme.label, count, link(theme=theme.value))
             for theme, count in recommendations.count_by_theme()
         ),
         "oldest_open": recommendations.oldest_open().for_list()[:OLDEST_OPEN_SHOWN],
-        "oldest_open_url": list_url(state="open", ordering="created"),
+        "oldest_open_url": link(state="open", ordering="created"),
         "today": today,
     }
     return render(request, "recommendations/dashboard.html", context)
@@ -178,7 +188,7 @@ class RecommendationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["theme_url"] = list_url(theme=self.object.theme)
+        context["theme_url"] = list_url_for(self.request.user, theme=self.object.theme)
         context.update(self.action_forms())
         context["conflict"] = self.kept is not None
         context["failed_form"] = self.failed_form
