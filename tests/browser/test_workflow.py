@@ -5,6 +5,7 @@ and close a recommendation with the fields the move needs."""
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from recommendations import roles
@@ -45,11 +46,16 @@ def _strict_policy(page, live_server) -> list[str]:
     )
 
     def add_policy(route):
-        response = route.fetch(max_redirects=0)
-        route.fulfill(
-            response=response,
-            headers={**response.headers, "content-security-policy": STRICT_CSP},
-        )
+        try:
+            response = route.fetch(max_redirects=0)
+            route.fulfill(
+                response=response,
+                headers={**response.headers, "content-security-policy": STRICT_CSP},
+            )
+        except PlaywrightError:
+            # The page moved on (a click navigated) while this request was in flight: the
+            # browser no longer wants its answer.
+            pass
 
     page.route(f"{live_server.url}/**", add_policy)
     return violations
@@ -135,6 +141,7 @@ def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
     foreign = Recommendation.objects.get(key=BN)
     assert (foreign.status, foreign.version, foreign.history.count()) == foreign_before
     assert violations == []
+    page.unroute_all(behavior="wait")
     context.close()
 
 
@@ -185,6 +192,7 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(browser, li
     expect(page.locator("h1 + p .badge")).to_have_text("đã giải quyết")
     expect(page.locator(".summary-list")).to_contain_text("1234/BKHCN-PC (15/10/2025)")
     assert violations == []
+    page.unroute_all(behavior="wait")
     context.close()
 
 
