@@ -112,7 +112,10 @@ class BulkTriageForm(forms.Form):
     """Triage applied to a selection: any of unit, priority, due date, and a status move."""
 
     responsible_unit = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=MinistryUnit.objects.all(), required=False
+        label=_("responsible unit"),
+        queryset=MinistryUnit.objects.all(),
+        required=False,
+        empty_label="—",
     )
     priority = forms.TypedChoiceField(
         label=_("priority"),
