@@ -285,6 +285,26 @@ def _conflict(request, recommendation, form):
     return _show_again(request, recommendation, status=409, kept={form.prefix: typed})
 
 
+def _act(request, recommendation, form, save, *, fallback, allowed=True):
+    """What every action does with its form: refuse a stale version (keeping what was typed),
+    validate, ``save`` through the service, then go back to the page or show it again with the
+    errors – the service's own refusals on the field at fault, else on ``fallback``."""
+    if _is_stale(form, recommendation):
+        return _conflict(request, recommendation, form)
+    if not allowed:  # the form offered nothing: only a forged request gets here
+        raise PermissionDenied(_("No status change is open to you from here."))
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except StaleRecommendation:
+            return _conflict(request, recommendation, form)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error, fallback=fallback)
+        else:
+            return redirect(recommendation)
+    return _show_again(request, recommendation, failed_form=form)
+
+
 @require_POST
 def recommendation_move(request, pk):
     """Move a recommendation to another status (with comment, resolution, reply document)."""
@@ -292,26 +312,17 @@ def recommendation_move(request, pk):
     form = StatusChangeForm(
         request.POST, user=request.user, recommendation=recommendation, prefix=MOVE
     )
-    if _is_stale(form, recommendation):
-        return _conflict(request, recommendation, form)
-    if not form.transitions:
-        raise PermissionDenied(_("No status change is open to you from here."))
-    if form.is_valid():
-        try:
-            moved = recommendation_transition(
-                recommendation=recommendation, by=request.user, **form.service_arguments()
-            )
-        except StaleRecommendation:
-            return _conflict(request, recommendation, form)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error, fallback="status")
-        else:
-            messages.success(
-                request,
-                _("Status changed to “%(status)s”.") % {"status": moved.get_status_display()},
-            )
-            return redirect(moved)
-    return _show_again(request, recommendation, failed_form=form)
+
+    def save(data):
+        moved = recommendation_transition(
+            recommendation=recommendation, by=request.user, **form.service_arguments()
+        )
+        status = moved.get_status_display()
+        messages.success(request, _("Status changed to “%(status)s”.") % {"status": status})
+
+    return _act(
+        request, recommendation, form, save, fallback="status", allowed=bool(form.transitions)
+    )
 
 
 @require_POST
@@ -321,24 +332,17 @@ def recommendation_note(request, pk):
     form = ProgressNoteForm(
         request.POST, user=request.user, recommendation=recommendation, prefix=NOTE
     )
-    if _is_stale(form, recommendation):
-        return _conflict(request, recommendation, form)
-    if form.is_valid():
-        try:
-            recommendation_add_note(
-                recommendation=recommendation,
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleRecommendation:
-            return _conflict(request, recommendation, form)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error, fallback="comment")
-        else:
-            messages.success(request, _("Progress note added."))
-            return redirect(recommendation)
-    return _show_again(request, recommendation, failed_form=form)
+
+    def save(data):
+        recommendation_add_note(
+            recommendation=recommendation,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["version"],
+        )
+        messages.success(request, _("Progress note added."))
+
+    return _act(request, recommendation, form, save, fallback="comment")
 
 
 @require_POST
@@ -346,28 +350,21 @@ def recommendation_triage_view(request, pk):
     """Set the responsible unit, priority and due date (ministry staff)."""
     recommendation = _for_action(request, pk, access.can_triage)
     form = TriageForm(request.POST, user=request.user, recommendation=recommendation, prefix=TRIAGE)
-    if _is_stale(form, recommendation):
-        return _conflict(request, recommendation, form)
-    if form.is_valid():
-        try:
-            saved = recommendation_triage(
-                recommendation=recommendation,
-                by=request.user,
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except StaleRecommendation:
-            return _conflict(request, recommendation, form)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error, fallback="responsible_unit")
+
+    def save(data):
+        saved = recommendation_triage(
+            recommendation=recommendation,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["version"],
+            **form.changes(),
+        )
+        if saved.version == recommendation.version:
+            messages.info(request, _("Nothing to save: the values were already these."))
         else:
-            if saved.version == recommendation.version:
-                messages.info(request, _("Nothing to save: the values were already these."))
-            else:
-                messages.success(request, _("Triage saved."))
-            return redirect(saved)
-    return _show_again(request, recommendation, failed_form=form)
+            messages.success(request, _("Triage saved."))
+
+    return _act(request, recommendation, form, save, fallback="responsible_unit")
 
 
 # --- bulk actions on a selection of the list ------------------------------------------------
