@@ -153,6 +153,18 @@ class BulkTriageForm(forms.Form):
             self.add_error("resolution_note", _("Closing needs a resolution note."))
         return cleaned
 
+    def service_arguments(self) -> dict:
+        """What ``recommendations_bulk_apply`` needs from this form (once it is valid)."""
+        data = self.cleaned_data
+        return {
+            "responsible_unit": data["responsible_unit"],
+            "priority": data["priority"],
+            "due_date": data["due_date"],
+            "to_status": data["new_status"] or None,
+            "comment": data["comment"],
+            "resolution_note": data["resolution_note"] or None,
+        }
+
 
 # --- the detail page's actions ----------------------------------------------------------------
 

@@ -429,7 +429,6 @@ def recommendations_bulk(request):
         }
         return redirect(back)
 
-    data = form.cleaned_data
     selection = list(
         Recommendation.objects.filter(pk__in=ids)
         .filter(access.editable_filter(request.user))
@@ -438,14 +437,7 @@ def recommendations_bulk(request):
     )
     versions = {recommendation.pk: recommendation.version for recommendation in selection}
     changed, refused = recommendations_bulk_apply(
-        recommendations=selection,
-        by=request.user,
-        responsible_unit=data["responsible_unit"],
-        priority=data["priority"],
-        due_date=data["due_date"],
-        to_status=data["new_status"] or None,
-        comment=data["comment"],
-        resolution_note=data["resolution_note"] or None,
+        recommendations=selection, by=request.user, **form.service_arguments()
     )
     _report_bulk(request, ids, selection, changed, refused, versions)
     return redirect(back)
