@@ -5,15 +5,13 @@ and close a recommendation with the fields the move needs."""
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from recommendations import roles
 from recommendations.models import Recommendation, Status
 from recommendations.services import recommendation_triage
 from surveys.models import MinistryUnit
-from tests.browser.test_triage import STRICT_CSP
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -26,43 +24,8 @@ def officer_account(seeded_transactional_db):
     return make_user("sokhcn_quangninh", roles.PROVINCIAL_OFFICER, province_code="22")
 
 
-def _sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
-
-
-def _strict_policy(page, live_server) -> list[str]:
-    """Serve every page under the strict policy and collect any violation reported."""
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-
-    def add_policy(route):
-        try:
-            response = route.fetch(max_redirects=0)
-            route.fulfill(
-                response=response,
-                headers={**response.headers, "content-security-policy": STRICT_CSP},
-            )
-        except PlaywrightError:
-            # The page moved on (a click navigated) while this request was in flight: the
-            # browser no longer wants its answer.
-            pass
-
-    page.route(f"{live_server.url}/**", add_policy)
-    return violations
-
-
 def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
-    browser, live_server, officer_account, ministry_account
+    browser, live_server, sign_in, strict_policy, officer_account, ministry_account
 ):
     # Beforehand, the ministry assigned the Quảng Ninh recommendation to a unit.
     recommendation = Recommendation.objects.get(key=QN)
@@ -76,8 +39,8 @@ def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
 
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
-    violations = _strict_policy(page, live_server)
-    _sign_in(page, live_server, officer_account)
+    violations = strict_policy(page)
+    sign_in(page, officer_account)
 
     # The list starts on their own province.
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
@@ -141,14 +104,16 @@ def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
     foreign = Recommendation.objects.get(key=BN)
     assert (foreign.status, foreign.version, foreign.history.count()) == foreign_before
     assert violations == []
-    page.unroute_all(behavior="wait")
+    page.unroute_all(behavior="wait")  # let a request still in flight finish first
     context.close()
 
 
-def test_staff_change_a_selection_and_close_with_the_fields_it_needs(browser, live_server, sign_in):
+def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
+    browser, live_server, sign_in, strict_policy
+):
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
-    violations = _strict_policy(page, live_server)
+    violations = strict_policy(page)
     sign_in(page)
 
     # Bulk: every row of the page, ticked from the heading, assigned at once.
@@ -192,7 +157,7 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(browser, li
     expect(page.locator("h1 + p .badge")).to_have_text("đã giải quyết")
     expect(page.locator(".summary-list")).to_contain_text("1234/BKHCN-PC (15/10/2025)")
     assert violations == []
-    page.unroute_all(behavior="wait")
+    page.unroute_all(behavior="wait")  # let a request still in flight finish first
     context.close()
 
 
