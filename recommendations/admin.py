@@ -244,16 +244,8 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
     def bulk_triage(self, request, queryset):
         form = BulkTriageForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            data = form.cleaned_data
             changed, refused = recommendations_bulk_apply(
-                recommendations=list(queryset),
-                by=request.user,
-                responsible_unit=data["responsible_unit"],
-                priority=data["priority"],
-                due_date=data["due_date"],
-                to_status=data["new_status"] or None,
-                comment=data["comment"],
-                resolution_note=data["resolution_note"] or None,
+                recommendations=list(queryset), by=request.user, **form.service_arguments()
             )
             if changed:
                 self.message_user(

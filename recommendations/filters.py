@@ -1,18 +1,36 @@
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from surveys.filters import ALL, delegation_filter, field_filter, province_filter, theme_filter
 from surveys.models import MinistryUnit
-from tracker.filters import DateFromFilter, DateUntilFilter, OrderingFilter, SearchFilter
+from tracker.filters import (
+    Chip,
+    DateFromFilter,
+    DateUntilFilter,
+    OrderingFilter,
+    SearchFilter,
+    active_filters,
+)
 
+from . import access
 from .models import Priority, Recommendation, Status
 
 NOT_ASSIGNED = _("not assigned yet")
 
 
+#: ``scope=all``: a provincial officer asks for every province instead of their own.
+ALL_PROVINCES = "all"
+
+
 class RecommendationFilter(django_filters.FilterSet):
-    """The triage list's filters. Every value lives in the URL, so a view can be bookmarked."""
+    """The triage list's filters. Every value lives in the URL, so a view can be bookmarked.
+
+    A provincial officer who has chosen no province sees their own province's
+    recommendations (``scope=all`` shows every province); ministry staff may keep to the
+    recommendations of their own units (``mine=unit``).
+    """
 
     q = SearchFilter(
         help_text=_(
@@ -44,6 +62,13 @@ class RecommendationFilter(django_filters.FilterSet):
         label=_("Responsible unit"),
         empty_label=ALL,
         null_label=NOT_ASSIGNED,
+    )
+    mine = django_filters.ChoiceFilter(
+        choices=[("unit", _("my unit"))],
+        method="filter_mine",
+        label=_("Assigned to"),
+        empty_label=_("any unit"),
+        help_text=_("“My unit”: the units you are a member of."),
     )
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=ALL
@@ -86,12 +111,78 @@ class RecommendationFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    scope = django_filters.ChoiceFilter(
+        choices=[(ALL_PROVINCES, _("all provinces"))],
+        method="filter_scope",
+        label=_("Provinces"),
+        widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = Recommendation
         fields = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        # Always bound, so that an officer's default province applies to a bare URL too.
+        super().__init__(QueryDict() if data is None else data, *args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        self.user = user
+        self.officer_province_id = access.officer_province_id(user) if user else None
+        if self.officer_province_id is None:
+            del self.filters["scope"]
+        if not (user and access.is_ministry_staff(user)):
+            del self.filters["mine"]
+
+    @property
+    def shows_own_province_by_default(self) -> bool:
+        """True when the list keeps to the officer's province because none was chosen."""
+        if self.officer_province_id is None:
+            return False
+        cleaned = self._cleaned()
+        return not cleaned.get("province") and cleaned.get("scope") != ALL_PROVINCES
+
+    def _cleaned(self) -> dict:
+        if not hasattr(self.form, "cleaned_data"):
+            self.form.is_valid()  # values that fail are left out, as everywhere on the list
+        return self.form.cleaned_data
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.shows_own_province_by_default:
+            queryset = queryset.filter(province_id=self.officer_province_id)
+        return queryset
+
+    def show_all_query(self) -> dict:
+        """The query that lists every recommendation this user can see in the list."""
+        return {"scope": ALL_PROVINCES} if self.officer_province_id is not None else {}
+
+    def chips(self) -> list[Chip]:
+        """The active filters, with the officer's province scope first: "My province" removes
+        itself to every province, "all provinces" back to their own."""
+        chips = active_filters(self, exclude=("ordering", "scope"))
+        if self.officer_province_id is None:
+            return chips
+        query = self.data.copy()
+        query.pop("page", None)
+        if self.shows_own_province_by_default:
+            query["scope"] = ALL_PROVINCES
+            province = self.user.provincial_officer.province
+            chip = Chip(label=_("My province"), value=province.name, query=query, is_default=True)
+            return [chip, *chips]
+        cleaned = self._cleaned()
+        if cleaned.get("scope") == ALL_PROVINCES and not cleaned.get("province"):
+            query.pop("scope", None)
+            return [Chip(label=_("Provinces"), value=_("all provinces"), query=query), *chips]
+        return chips
 
     def filter_state(self, queryset, name, value):
         return queryset.open() if value == "open" else queryset.closed()
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value == "yes" else queryset.not_overdue()
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(responsible_unit__members=self.user)
+
+    def filter_scope(self, queryset, name, value):
+        return queryset  # read by ``shows_own_province_by_default``

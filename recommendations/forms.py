@@ -3,9 +3,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import MinistryUnit
+from tracker.filters import DateInput
 
 from . import access
-from .models import Priority, Recommendation, Status
+from .models import CLOSED_STATUSES, Priority, Recommendation, Status
 from .services import StaleRecommendation, check_transition
 
 
@@ -111,7 +112,10 @@ class BulkTriageForm(forms.Form):
     """Triage applied to a selection: any of unit, priority, due date, and a status move."""
 
     responsible_unit = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=MinistryUnit.objects.all(), required=False
+        label=_("responsible unit"),
+        queryset=MinistryUnit.objects.all(),
+        required=False,
+        empty_label="—",
     )
     priority = forms.TypedChoiceField(
         label=_("priority"),
@@ -120,7 +124,7 @@ class BulkTriageForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    due_date = forms.DateField(label=_("due date"), required=False)
+    due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput)
     new_status = forms.ChoiceField(
         label=_("move to status"), choices=[("", "—"), *Status.choices], required=False
     )
@@ -144,4 +148,195 @@ class BulkTriageForm(forms.Form):
         ]
         if all(value in (None, "") for value in wanted):
             raise ValidationError(_("Choose at least one change to apply."))
+        # Said once here rather than once per recommendation by the service.
+        if cleaned.get("new_status") in CLOSED_STATUSES and not cleaned.get("resolution_note"):
+            self.add_error("resolution_note", _("Closing needs a resolution note."))
         return cleaned
+
+    def service_arguments(self) -> dict:
+        """What ``recommendations_bulk_apply`` needs from this form (once it is valid)."""
+        data = self.cleaned_data
+        return {
+            "responsible_unit": data["responsible_unit"],
+            "priority": data["priority"],
+            "due_date": data["due_date"],
+            "to_status": data["new_status"] or None,
+            "comment": data["comment"],
+            "resolution_note": data["resolution_note"] or None,
+        }
+
+
+# --- the detail page's actions ----------------------------------------------------------------
+
+
+def _statuses_label(statuses) -> str:
+    return ", ".join(f"“{Status(status).label}”" for status in statuses)
+
+
+class VersionedForm(forms.Form):
+    """A form about one recommendation, carrying the version the user loaded so that a save
+    over someone else's change is refused (the view compares it, the service checks it again
+    under the row lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, user, recommendation, **kwargs):
+        self.user = user
+        self.recommendation = recommendation
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = recommendation.version
+
+
+class StatusChangeForm(VersionedForm):
+    """Move a recommendation to one of the statuses this user may choose from its current one,
+    with the comment, unit and resolution the move needs."""
+
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=MinistryUnit.objects.all(),
+        required=False,
+        help_text=_("Needed when assigning: the ministry unit that will handle it."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    resolution_note = forms.CharField(
+        label=_("Resolution note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed when closing: how the recommendation was resolved or answered."),
+    )
+    reply_reference = forms.CharField(
+        label=_("Reply document number"),
+        max_length=100,
+        required=False,
+        help_text=_("When closing, if an official letter answered it; e.g. 1234/BKHCN-PC."),
+    )
+    reply_date = forms.DateField(
+        label=_("Reply document date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("When closing: the date of that letter, e.g. 15/10/2025."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        recommendation = self.recommendation
+        self.transitions = access.allowed_transitions(self.user, recommendation)
+        self.fields["status"].choices = transition_choices(self.user, recommendation)
+        self.closing_statuses = [t.target for t in self.transitions if t.closes]
+        self.unit_statuses = [t.target for t in self.transitions if t.needs_unit]
+
+        needs_comment = [t.target for t in self.transitions if t.needs_comment]
+        comment = self.fields["comment"]
+        if needs_comment:
+            comment.help_text = _(
+                "Written to the history. Required when moving to %(statuses)s: give the reason "
+                "or the evidence."
+            ) % {"statuses": _statuses_label(needs_comment)}
+        else:
+            comment.help_text = _("Written to the history. Optional.")
+
+        # A unit is chosen here only for the first assignment; later the triage form changes it.
+        if not (
+            self.unit_statuses
+            and recommendation.responsible_unit_id is None
+            and access.can_triage(self.user, recommendation)
+        ):
+            del self.fields["responsible_unit"]
+            self.unit_statuses = []
+        if self.closing_statuses:
+            self.fields["resolution_note"].initial = recommendation.resolution_note
+            self.fields["reply_reference"].initial = recommendation.reply_reference
+            self.fields["reply_date"].initial = recommendation.reply_date
+        else:
+            for name in ("resolution_note", "reply_reference", "reply_date"):
+                del self.fields[name]
+
+    def service_arguments(self) -> dict:
+        """What ``recommendation_transition`` needs from this form (once it is valid)."""
+        data = self.cleaned_data
+        arguments = {
+            "to_status": data.get("status"),
+            "comment": data.get("comment", ""),
+            "responsible_unit": data.get("responsible_unit"),
+            "expected_version": data.get("version"),
+        }
+        if data.get("status") in CLOSED_STATUSES:
+            arguments.update(
+                resolution_note=data.get("resolution_note", ""),
+                reply_reference=data.get("reply_reference", ""),
+                reply_date=data.get("reply_date"),
+            )
+        return arguments
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("status"):
+            return cleaned
+        # The one rule, asked now for a friendly message; the service asks it again under the
+        # row lock when saving.
+        arguments = self.service_arguments()
+        try:
+            check_transition(
+                recommendation=self.recommendation,
+                to_status=arguments["to_status"],
+                by=self.user,
+                comment=arguments["comment"],
+                resolution_note=arguments.get("resolution_note"),
+                responsible_unit=arguments["responsible_unit"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(self, error, fallback="status")
+        return cleaned
+
+
+class ProgressNoteForm(VersionedForm):
+    """A progress note on the timeline; the status stays as it is."""
+
+    comment = forms.CharField(
+        label=_("Progress note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What has been done, by whom, what comes next. Written to the history."),
+        error_messages={"required": _("Write the progress note.")},
+    )
+
+
+class TriageForm(VersionedForm):
+    """The ministry's triage: responsible unit, priority and due date."""
+
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=MinistryUnit.objects.all(),
+        required=False,
+        empty_label=_("— not assigned —"),
+    )
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("For example 31/12/2025. Leave empty for no due date."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: why, written to the history with the change."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        recommendation = self.recommendation
+        self.fields["responsible_unit"].help_text = _(
+            "Giving a unit to a new or reported recommendation also moves it to “%(status)s”; "
+            "the unit's staff are e-mailed."
+        ) % {"status": Status.ASSIGNED.label}
+        self.fields["responsible_unit"].initial = recommendation.responsible_unit_id
+        self.fields["priority"].initial = recommendation.priority
+        self.fields["due_date"].initial = recommendation.due_date
+
+    def changes(self) -> dict:
+        names = ("responsible_unit", "priority", "due_date")
+        return {name: self.cleaned_data[name] for name in names}

@@ -17,5 +17,9 @@ urlpatterns = [
         views.RecommendationExportView.as_view(format="xlsx"),
         name="export_xlsx",
     ),
+    path("recommendations/bulk/", views.recommendations_bulk, name="bulk"),
     path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="detail"),
+    path("recommendations/<int:pk>/status/", views.recommendation_move, name="move"),
+    path("recommendations/<int:pk>/note/", views.recommendation_note, name="note"),
+    path("recommendations/<int:pk>/triage/", views.recommendation_triage_view, name="triage"),
 ]

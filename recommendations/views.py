@@ -1,26 +1,49 @@
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.forms import Textarea
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
 from surveys.models import Finding
 from tracker.views import FilteredListView
 
-from . import exports
-from .filters import NOT_ASSIGNED, RecommendationFilter
+from . import access, exports
+from .filters import ALL_PROVINCES, NOT_ASSIGNED, RecommendationFilter
+from .forms import (
+    BulkTriageForm,
+    ProgressNoteForm,
+    StatusChangeForm,
+    TriageForm,
+    add_service_errors,
+)
 from .models import Recommendation, Status, StatusChange
+from .services import (
+    StaleRecommendation,
+    recommendation_add_note,
+    recommendation_transition,
+    recommendation_triage,
+    recommendations_bulk_apply,
+)
 
 OLDEST_OPEN_SHOWN = 5
 
 
 def list_url(**filters) -> str:
     """The triage list filtered to exactly ``filters`` (what a dashboard number links to)."""
-    return f"{reverse('recommendations:list')}?{urlencode(filters, doseq=True)}"
+    url, query = reverse("recommendations:list"), urlencode(filters, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 @dataclass(frozen=True)
@@ -41,44 +64,53 @@ def bars(rows) -> list[Bar]:
     ]
 
 
+def list_url_for(user, **filters) -> str:
+    """``list_url`` for ``user``: an officer's list keeps to their province unless told
+    otherwise, so a number counted over every province links to every province."""
+    if access.is_provincial_officer(user) and "province" not in filters:
+        filters["scope"] = ALL_PROVINCES
+    return list_url(**filters)
+
+
 def dashboard(request):
     """The ministry's overview: how many recommendations, where they stand, who holds them."""
     recommendations = Recommendation.objects.all()
     today = timezone.localdate()
     by_status = recommendations.count_by_status()
     summary = recommendations.summary(today, status_counts=by_status)
+    link = partial(list_url_for, request.user)
     context = {
         "cards": [
-            ("total", summary["total"], list_url()),
-            ("open", summary["open"], list_url(state="open")),
-            ("overdue", summary["overdue"], list_url(overdue="yes")),
-            ("resolved", summary["resolved"], list_url(status=Status.RESOLVED)),
+            ("total", summary["total"], link()),
+            ("open", summary["open"], link(state="open")),
+            ("overdue", summary["overdue"], link(overdue="yes")),
+            ("resolved", summary["resolved"], link(status=Status.RESOLVED)),
         ],
         "by_status": bars(
-            (status.label, count, list_url(status=status.value)) for status, count in by_status
+            (status.label, count, link(status=status.value)) for status, count in by_status
         ),
         "by_province": bars(
-            (province.name, count, list_url(province=province.code))
+            (province.name, count, link(province=province.code))
             for province, count in recommendations.count_by_province()
         ),
         "by_field": bars(
-            (field.name, count, list_url(field=field.code))
+            (field.name, count, link(field=field.code))
             for field, count in recommendations.count_by_field()
         ),
         "by_unit": bars(
             (
                 unit.name if unit else NOT_ASSIGNED,
                 count,
-                list_url(responsible_unit=unit.pk if unit else "null"),
+                link(responsible_unit=unit.pk if unit else "null"),
             )
             for unit, count in recommendations.count_by_unit()
         ),
         "by_theme": bars(
-            (theme.label, count, list_url(theme=theme.value))
+            (theme.label, count, link(theme=theme.value))
             for theme, count in recommendations.count_by_theme()
         ),
         "oldest_open": recommendations.oldest_open().for_list()[:OLDEST_OPEN_SHOWN],
-        "oldest_open_url": list_url(state="open", ordering="created"),
+        "oldest_open_url": link(state="open", ordering="created"),
         "today": today,
     }
     return render(request, "recommendations/dashboard.html", context)
@@ -95,6 +127,24 @@ class RecommendationListView(FilteredListView):
 
     def get_queryset(self):
         return Recommendation.objects.for_list().with_status_rank()
+
+    def get_chips(self):
+        return self.filterset.chips()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["show_all_url"] = list_url(**self.filterset.show_all_query())
+        if access.is_ministry_staff(self.request.user):
+            # Bulk actions: a selection column and the form, shown again with what was typed
+            # and selected when the last submission had a problem (see recommendations_bulk).
+            draft = self.request.session.pop(BULK_DRAFT, None) or {}
+            form = BulkTriageForm(_draft_data(draft), prefix=BULK_PREFIX)
+            for error in draft.get("errors", []):
+                form.add_error(None, error)
+            context["bulk_form"] = form
+            context["selected_ids"] = set(draft.get("ids", []))
+            context["list_query"] = self.request.GET.urlencode()
+        return context
 
 
 class RecommendationExportView(FilterMixin, View):
@@ -131,7 +181,302 @@ class RecommendationDetailView(DetailView):
         ),
     )
 
+    #: Set when an action shows the page again: the submitted form, with its errors…
+    failed_form = None
+    #: …or, after a conflict, what the user typed in each form (prefix → {field: value}).
+    kept = None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["theme_url"] = list_url(theme=self.object.theme)
+        context["theme_url"] = list_url_for(self.request.user, theme=self.object.theme)
+        context.update(self.action_forms())
+        context["conflict"] = self.kept is not None
+        context["failed_form"] = self.failed_form
+        # The language switch returns here, not to the action's POST-only address.
+        context["language_next"] = self.object.get_absolute_url()
         return context
+
+    def action_forms(self) -> dict:
+        """The forms this user may use on this recommendation; none for a reader."""
+        user, recommendation = self.request.user, self.object
+        kept = self.kept or {}
+
+        def build(form_class, prefix):
+            if self.failed_form is not None and self.failed_form.prefix == prefix:
+                return self.failed_form
+            return form_class(
+                user=user, recommendation=recommendation, prefix=prefix, initial=kept.get(prefix)
+            )
+
+        forms = {
+            "move_form": build(StatusChangeForm, MOVE)
+            if access.allowed_transitions(user, recommendation)
+            else None,
+            "note_form": build(ProgressNoteForm, NOTE)
+            if access.can_add_note(user, recommendation)
+            else None,
+            "triage_form": build(TriageForm, TRIAGE)
+            if access.can_triage(user, recommendation)
+            else None,
+        }
+        # A comment written for a move that is no longer open (someone moved it meanwhile)
+        # is kept in the note form rather than lost.
+        moved_comment = kept.get(MOVE, {}).get("comment")
+        if forms["move_form"] is None and forms["note_form"] is not None and moved_comment:
+            forms["note_form"].initial.setdefault("comment", moved_comment)
+            kept = {**kept, MOVE: {**kept[MOVE], "comment": ""}}
+        forms["unplaced_text"] = self._unplaced(kept, forms)
+        return forms
+
+    @staticmethod
+    def _unplaced(kept, forms) -> list[tuple[str, str]]:
+        """After a conflict, text the user typed that no form on the fresh page can hold (the
+        move it was for is no longer offered): shown with the conflict, so it is not lost."""
+        unplaced = []
+        for prefix, form_name, form_class in (
+            (MOVE, "move_form", StatusChangeForm),
+            (NOTE, "note_form", ProgressNoteForm),
+            (TRIAGE, "triage_form", TriageForm),
+        ):
+            form = forms[form_name]
+            for name, value in kept.get(prefix, {}).items():
+                field = form_class.base_fields.get(name)
+                text_field = field is not None and isinstance(field.widget, Textarea)
+                if text_field and value.strip() and (form is None or name not in form.fields):
+                    unplaced.append((field.label, value))
+        return unplaced
+
+
+# --- actions on one recommendation: POST only, each calling its service --------------------
+# A refused request changes nothing: 403 when the user may not act on this recommendation at
+# all, the page again with the errors when the input is wrong, and when someone else saved
+# the recommendation since the user loaded it, the fresh page with what they typed kept.
+
+MOVE, NOTE, TRIAGE = "move", "note", "triage"
+
+
+def _for_action(request, pk, allowed) -> Recommendation:
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    if not allowed(request.user, recommendation):
+        raise PermissionDenied(_("You may not change this recommendation."))
+    return recommendation
+
+
+def _is_stale(form, recommendation) -> bool:
+    """Did the user load an older version than the current one (or no version at all)?"""
+    return form.data.get(form.add_prefix("version")) != str(recommendation.version)
+
+
+def _show_again(request, recommendation, *, status=200, **state):
+    """The detail page, fresh from the database, with ``state`` (failed_form or kept)."""
+    view = RecommendationDetailView(**state)
+    view.setup(request, pk=recommendation.pk)
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(object=view.object), status=status)
+
+
+def _conflict(request, recommendation, form):
+    start = f"{form.prefix}-"
+    typed = {
+        key.removeprefix(start): value
+        for key, value in request.POST.items()
+        if key.startswith(start) and key != form.add_prefix("version")
+    }
+    return _show_again(request, recommendation, status=409, kept={form.prefix: typed})
+
+
+def _act(request, recommendation, form, save, *, fallback, allowed=True):
+    """What every action does with its form: refuse a stale version (keeping what was typed),
+    validate, ``save`` through the service, then go back to the page or show it again with the
+    errors – the service's own refusals on the field at fault, else on ``fallback``."""
+    if _is_stale(form, recommendation):
+        return _conflict(request, recommendation, form)
+    if not allowed:  # the form offered nothing: only a forged request gets here
+        raise PermissionDenied(_("No status change is open to you from here."))
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except StaleRecommendation:
+            return _conflict(request, recommendation, form)
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error, fallback=fallback)
+        else:
+            return redirect(recommendation)
+    return _show_again(request, recommendation, failed_form=form)
+
+
+@require_POST
+def recommendation_move(request, pk):
+    """Move a recommendation to another status (with comment, resolution, reply document)."""
+    recommendation = _for_action(request, pk, access.can_change)
+    form = StatusChangeForm(
+        request.POST, user=request.user, recommendation=recommendation, prefix=MOVE
+    )
+
+    def save(data):
+        moved = recommendation_transition(
+            recommendation=recommendation, by=request.user, **form.service_arguments()
+        )
+        status = moved.get_status_display()
+        messages.success(request, _("Status changed to “%(status)s”.") % {"status": status})
+
+    return _act(
+        request, recommendation, form, save, fallback="status", allowed=bool(form.transitions)
+    )
+
+
+@require_POST
+def recommendation_note(request, pk):
+    """Add a progress note to the timeline."""
+    recommendation = _for_action(request, pk, access.can_add_note)
+    form = ProgressNoteForm(
+        request.POST, user=request.user, recommendation=recommendation, prefix=NOTE
+    )
+
+    def save(data):
+        recommendation_add_note(
+            recommendation=recommendation,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["version"],
+        )
+        messages.success(request, _("Progress note added."))
+
+    return _act(request, recommendation, form, save, fallback="comment")
+
+
+@require_POST
+def recommendation_triage_view(request, pk):
+    """Set the responsible unit, priority and due date (ministry staff)."""
+    recommendation = _for_action(request, pk, access.can_triage)
+    form = TriageForm(request.POST, user=request.user, recommendation=recommendation, prefix=TRIAGE)
+
+    def save(data):
+        saved = recommendation_triage(
+            recommendation=recommendation,
+            by=request.user,
+            comment=data["comment"],
+            expected_version=data["version"],
+            **form.changes(),
+        )
+        if saved.version == recommendation.version:
+            messages.info(request, _("Nothing to save: the values were already these."))
+        else:
+            messages.success(request, _("Triage saved."))
+
+    return _act(request, recommendation, form, save, fallback="responsible_unit")
+
+
+# --- bulk actions on a selection of the list ------------------------------------------------
+
+BULK_PREFIX = "bulk"
+#: The session key holding a bulk submission that had a problem, until the list shows it again.
+BULK_DRAFT = "recommendations_bulk_draft"
+#: At most one page of the list can be selected.
+BULK_LIMIT = RecommendationListView.max_page_size
+
+
+def _draft_data(draft: dict) -> QueryDict | None:
+    if "data" not in draft:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in draft["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def _selected_ids(post) -> list[int]:
+    """The ids ticked in the list, or every id of the page when "all on this page" is ticked.
+    Anything that is not a plausible id is ignored (a forged value must not reach the SQL)."""
+    raw = post.getlist("page_ids") if post.get("select_page") else post.getlist("ids")
+    ids = {int(value) for value in raw if value.isascii() and value.isdigit() and len(value) < 16}
+    return sorted(ids)
+
+
+def _back_to_list(post) -> str:
+    # Re-encoded from a parsed query, so the redirect can only go to the list itself.
+    query = QueryDict(post.get("query", "")).urlencode()
+    url = reverse("recommendations:list")
+    return f"{url}?{query}" if query else url
+
+
+@require_POST
+def recommendations_bulk(request):
+    """Apply one change – unit, priority, due date, status – to each selected recommendation,
+    each through the services (own checks, own history entry), then report what happened."""
+    if not access.is_ministry_staff(request.user):
+        raise PermissionDenied(_("Only ministry staff change several recommendations at once."))
+    back = _back_to_list(request.POST)
+    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
+    ids = _selected_ids(request.POST)
+    problems = []
+    if not ids:
+        problems.append(_("Select at least one recommendation in the list."))
+    elif len(ids) > BULK_LIMIT:
+        problems.append(
+            _("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}
+        )
+    if not form.is_valid() or problems:
+        # Shown again on the list, with what was typed and selected (nothing is lost).
+        request.session[BULK_DRAFT] = {
+            "data": {
+                key: request.POST.getlist(key)
+                for key in request.POST
+                if key.startswith(f"{BULK_PREFIX}-")
+            },
+            "ids": ids[:BULK_LIMIT],
+            "errors": problems,
+        }
+        return redirect(back)
+
+    selection = list(
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(access.editable_filter(request.user))
+        .select_related("province")
+        .order_by("pk")
+    )
+    versions = {recommendation.pk: recommendation.version for recommendation in selection}
+    changed, refused = recommendations_bulk_apply(
+        recommendations=selection, by=request.user, **form.service_arguments()
+    )
+    _report_bulk(request, ids, selection, changed, refused, versions)
+    return redirect(back)
+
+
+def _report_bulk(request, ids, selection, changed, refused, versions) -> None:
+    really_changed = [r for r in changed if r.version != versions[r.pk]]
+    unchanged = len(changed) - len(really_changed)
+    if really_changed:
+        count = len(really_changed)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s recommendation changed, each with its own history entry.",
+                "%(count)s recommendations changed, each with its own history entry.",
+                count,
+            )
+            % {"count": count},
+        )
+    if unchanged:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s recommendation already had these values and was left as it was.",
+                "%(count)s recommendations already had these values and were left as they were.",
+                unchanged,
+            )
+            % {"count": unchanged},
+        )
+    for recommendation, reason in refused:
+        messages.warning(
+            request,
+            _("Not changed: %(recommendation)s – %(reason)s")
+            % {"recommendation": recommendation, "reason": reason},
+        )
+    found = {recommendation.pk for recommendation in selection}
+    for pk in ids:
+        if pk not in found:
+            messages.warning(
+                request,
+                _("Not changed: recommendation no. %(number)s does not exist.") % {"number": pk},
+            )

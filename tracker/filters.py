@@ -100,6 +100,8 @@ class Chip:
     label: str
     value: str
     query: QueryDict
+    #: The list's own default (an officer's province), not a filter the user chose.
+    is_default: bool = False
 
 
 def _display(field, value) -> str:

@@ -148,9 +148,14 @@ class FilteredListView(BoundedPaginationMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["chips"] = active_filters(self.filterset)
+        context["chips"] = chips = self.get_chips()
+        context["can_clear_filters"] = any(not chip.is_default for chip in chips)
         context["current_ordering"] = self.request.GET.get("ordering") or self.default_ordering
         return context
+
+    def get_chips(self):
+        """The active filters shown above the results, each removable."""
+        return active_filters(self.filterset)
 
     def get_template_names(self):
         if self.partial_template_name and self.request.htmx and not self.request.htmx.boosted:

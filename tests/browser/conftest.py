@@ -68,14 +68,61 @@ def ministry_account(seeded_transactional_db):
 
 @pytest.fixture
 def sign_in(live_server, ministry_account):
-    """Sign a page in through the login form; returns the page on the dashboard."""
+    """Sign a page in through the login form (as ministry staff unless another account is
+    given); returns the page on the dashboard."""
 
-    def sign_in(page):
+    def sign_in(page, account=None):
         page.goto(f"{live_server.url}/")
-        page.get_by_label("Tên đăng nhập").fill(ministry_account.username)
+        page.get_by_label("Tên đăng nhập").fill((account or ministry_account).username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_url(f"{live_server.url}/")
         return page
 
     return sign_in
+
+
+# What a strict policy of a later issue will send; the pages must already live with it.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@pytest.fixture
+def strict_policy(live_server):
+    """Serve a page's every response under STRICT_CSP; returns the list of violations the
+    browser reports (it stays empty when the pages live with the policy)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    pages = []
+
+    def strict_policy(page) -> list[str]:
+        violations = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+        def add_policy(route):
+            try:
+                response = route.fetch(max_redirects=0)
+                headers = {**response.headers, "content-security-policy": STRICT_CSP}
+                route.fulfill(response=response, headers=headers)
+            except PlaywrightError:
+                # The page moved on (a click navigated) while this request was in flight:
+                # the browser no longer wants its answer.
+                pass
+
+        page.route(f"{live_server.url}/**", add_policy)
+        pages.append(page)
+        return violations
+
+    yield strict_policy
+    for page in pages:
+        if not page.is_closed():
+            page.unroute_all(behavior="wait")

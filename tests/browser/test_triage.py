@@ -10,12 +10,6 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# What a strict policy of a later issue will send; the pages must already live with it.
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-
 
 def _results(page):
     return page.locator("#results")
@@ -108,23 +102,12 @@ def test_bad_filters_show_a_message_not_an_error(browser, live_server, sign_in):
     expect(page.get_by_label("Tỉnh, thành phố")).to_be_focused()
 
 
-def test_pages_run_under_a_strict_content_security_policy(browser, live_server, sign_in):
+def test_pages_run_under_a_strict_content_security_policy(
+    browser, live_server, sign_in, strict_policy
+):
     context = browser.new_context()
     page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-
-    def add_policy(route):
-        response = route.fetch(max_redirects=0)
-        headers = {**response.headers, "content-security-policy": STRICT_CSP}
-        route.fulfill(response=response, headers=headers)
-
-    page.route(f"{live_server.url}/**", add_policy)
+    violations = strict_policy(page)
     sign_in(page)
     for path in ("/", "/recommendations/", "/obstacles/", "/provinces/", "/delegations/"):
         page.goto(f"{live_server.url}{path}")
@@ -141,6 +124,7 @@ def test_pages_run_under_a_strict_content_security_policy(browser, live_server, 
             " s.textContent = 'window.x = 1'; document.body.append(s); }"
         )
     assert page.evaluate("window.x") is None
+    page.unroute_all(behavior="wait")  # let a request still in flight finish first
     context.close()
 
 

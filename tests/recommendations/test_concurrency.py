@@ -119,3 +119,54 @@ def test_two_simultaneous_moves_from_the_same_status_record_one(seeded_transacti
     won = [r for r in results.values() if r == Status.ASSIGNED]
     assert (len(won), len(refused)) == (1, 1), results
     assert recommendation.history.filter(to_status=Status.ASSIGNED).count() == 1
+
+
+def test_two_people_saving_on_the_page_the_second_is_told(seeded_transactional_db):
+    """The detail page end to end: two signed-in people opened the same version; one moves the
+    status, the other saves the triage at the same moment. One is saved; the other gets the
+    page telling them it changed meanwhile (409), and nothing of theirs is written."""
+    from django.test import Client
+    from django.urls import reverse
+
+    unit = MinistryUnit.objects.get(name="Vụ Pháp chế")
+    Recommendation.objects.filter(key="2025-quang-ninh-kn-02").update(
+        status=Status.ASSIGNED, responsible_unit=unit
+    )
+    recommendation = Recommendation.objects.get(key="2025-quang-ninh-kn-02")
+    loaded = recommendation.version
+    clients = []
+    for n in range(2):
+        client = Client()
+        client.force_login(make_user(f"trang_{n}", roles.MINISTRY_STAFF))
+        clients.append(client)
+    posts = [
+        (
+            reverse("recommendations:move", args=[recommendation.pk]),
+            {"move-status": "in_progress", "move-comment": "Bắt đầu.", "move-version": loaded},
+        ),
+        (
+            reverse("recommendations:triage", args=[recommendation.pk]),
+            {"triage-responsible_unit": unit.pk, "triage-priority": "40", "triage-version": loaded},
+        ),
+    ]
+    start = threading.Barrier(2)
+    results = {}
+
+    def submit(n):
+        def run():
+            start.wait(timeout=5)
+            url, data = posts[n]
+            return clients[n].post(url, data).status_code
+
+        return run
+
+    threads = [_in_thread(submit(n), results, n) for n in range(2)]
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert sorted(results.values()) == [302, 409], results
+    recommendation.refresh_from_db()
+    assert recommendation.version == loaded + 1
+    moved = recommendation.status == Status.IN_PROGRESS
+    triaged = recommendation.priority == 40
+    assert moved != triaged  # exactly one of the two saves went through

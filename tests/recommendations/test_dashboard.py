@@ -123,6 +123,19 @@ def test_charts_are_svg_bars_without_style_attributes(staff_client):
 
 def test_dashboard_query_count_is_fixed(staff_client, django_assert_num_queries):
     staff_client.get(URL)
-    # session, user, totals, statuses, provinces (2), fields (2), units, themes, oldest open
-    with django_assert_num_queries(11):
+    # session, user, the user's roles (an officer's links say "every province"), totals,
+    # statuses, provinces (2), fields (2), units, themes, oldest open
+    with django_assert_num_queries(12):
         staff_client.get(URL)
+
+
+def test_an_officers_numbers_link_to_every_province(client, officer_qn):
+    # An officer's list keeps to their province by default; the overview counts every
+    # province, so its links say so and lead to the same number.
+    client.force_login(officer_qn)
+    response = client.get(URL)
+    total_url = response.context["cards"][0][2]
+    assert total_url == "/recommendations/?scope=all"
+    assert "/recommendations/?province=22" in response.content.decode()  # a province's own bar
+    listed = client.get(response.context["cards"][1][2])  # open
+    assert listed.context["paginator"].count == response.context["cards"][1][1]

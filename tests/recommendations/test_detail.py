@@ -68,8 +68,10 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
         recommendation_add_note(recommendation=_qn1(), by=ministry_user, comment=f"Ghi chú {n}")
     url = _qn1().get_absolute_url()
     staff_client.get(url)
-    # session, user, the row with its relations, addressees, fields, obstacles, history
-    with django_assert_num_queries(7):
+    # session, user, the row with its relations, addressees, fields, obstacles, history, the
+    # user's roles, and the units offered by the status form (first assignment) and the triage
+    # form (other roles: test_detail_actions.py)
+    with django_assert_num_queries(10):
         staff_client.get(url)
 
 

@@ -1,8 +1,9 @@
-# Dates as civil servants write them: dd/mm/yyyy (Django's own "vi" locale uses dd-mm-yyyy).
+# Dates as civil servants write them: dd/mm/yyyy (Django's own "vi" locale uses dd-mm-yyyy);
+# a moment as dd/mm/yyyy HH:MM, the same in both languages.
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "H:i d/m/Y"
-SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "d/m"
 YEAR_MONTH_FORMAT = "m/Y"
