@@ -74,6 +74,11 @@ def _record(recommendation, *, source, target, by, comment) -> StatusChange:
     )
 
 
+def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """What a refused change says to a person, from either kind of refusal."""
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
 def _check_actor(by, allowed: bool) -> None:
     # ``by=None`` is the system itself (a management command run by an operator); every
     # request from a person names its user and is checked.
@@ -369,8 +374,7 @@ def recommendations_bulk_apply(
                         resolution_note=resolution_note,
                     )
         except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            refused.append((recommendation, " ".join(messages)))
+            refused.append((recommendation, " ".join(refusal_messages(error))))
         else:
             changed.append(result)
     return changed, refused

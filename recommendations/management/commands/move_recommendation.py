@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import BaseCommand, CommandError
 
 from recommendations.models import Recommendation, Status
-from recommendations.services import recommendation_transition
+from recommendations.services import recommendation_transition, refusal_messages
 
 
 class Command(BaseCommand):
@@ -48,8 +48,7 @@ class Command(BaseCommand):
                 resolution_note=resolution_note,
             )
         except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            raise CommandError(" ".join(messages)) from error
+            raise CommandError(" ".join(refusal_messages(error))) from error
         self.stdout.write(
             self.style.SUCCESS(f"{result.key or result.pk}: {result.get_status_display()}")
         )
