@@ -32,6 +32,7 @@ from recommendations.models import (
     Status,
     StatusChange,
 )
+from recommendations.services import HISTORY_COLUMNS
 from surveys.models import (
     Delegation,
     Field,
@@ -352,14 +353,6 @@ class Generator:
         self._links(saved)
         now = timezone.now()
         staff_ids = [user.pk if user else None for user in self.staff]
-        columns = [
-            "recommendation",
-            "from_status",
-            "to_status",
-            "changed_by",
-            "changed_at",
-            "comment",
-        ]
         changes = []
         for (pk, created), walk in zip(saved, walks, strict=True):
             moment = created
@@ -390,7 +383,7 @@ class Generator:
                         "Cập nhật tiến độ (giả lập).",
                     )
                 )
-        insert_values(StatusChange, columns, changes)
+        insert_values(StatusChange, HISTORY_COLUMNS, changes)
         mine = Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
         # bulk_create stamps auto_now with this moment; the last update is the last history
         # entry, which the list's "last updated" ordering should see spread over the year.
