@@ -152,8 +152,31 @@ VISIT_NOTES_DEFAULT_SURVEY = os.environ.get(
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (reply documents, evidence, pending imports) go through Django's storage API:
+# the file system under MEDIA_ROOT by default, an S3-compatible object store (django-storages)
+# when AWS_STORAGE_BUCKET_NAME is set. They are never served from a public URL: views check
+# the reader's permission and stream them.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     # Production serves hashed, compressed files (collectstatic, then whitenoise, far-future
     # cache headers); development and tests serve the files as they are.
     "staticfiles": {
@@ -203,3 +226,32 @@ LOGGING = {
 
 # Absolute links in e-mails (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The job queue (tracker/celery.py). Without a broker, tasks run in the process that asks for
+# them, so development and the tests need nothing; production sets
+# CELERY_BROKER_URL=redis://127.0.0.1:6379/0 and runs a worker and the beat scheduler.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues a mail must still save when Redis is down: give up quickly, and the
+# caller falls back (see the callers of .delay()).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# One cache every app server shares: Redis when REDIS_URL is set, local memory otherwise.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "tracker",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
