@@ -30,8 +30,8 @@ def make_file(rows: int, run: int, *, corrected: bool = False) -> bytes:
     provinces and 12 delegations, with the quirks of real files (names without diacritics,
     prefixes, semicolons)."""
     from provinces.models import Province
+    from recommendations.imports import COLUMNS
     from surveys.models import Field, MinistryUnit
-    from surveys.visit_notes import COLUMNS
 
     provinces = list(Province.objects.order_by("code"))
     fields = list(Field.objects.values_list("name", flat=True))
@@ -83,8 +83,7 @@ def analyze():
 
 
 def timed_import(data: bytes, name: str, file_format: str):
-    from surveys.visit_notes import import_visit_notes
-    from tracker.import_formats import CSV, XLSX
+    from recommendations.imports import import_visit_notes, read_table
 
     analyze()  # not timed
 
@@ -99,9 +98,9 @@ def timed_import(data: bytes, name: str, file_format: str):
         book.save(buffer)
         data = buffer.getvalue()
     start = time.perf_counter()
-    reader = XLSX() if file_format == "xlsx" else CSV(encoding="utf-8-sig")
-    dataset = reader.create_dataset(data)
-    report = import_visit_notes(dataset, user=None, file_name=name, via="command")
+    file_name = f"{name.rsplit('.', 1)[0]}.{file_format}"
+    table = read_table(content=data, file_name=file_name)
+    report = import_visit_notes(table=table, user=None, file_name=name, via="command")
     elapsed = time.perf_counter() - start
     assert report.ok, report.lines()[:10]
     return elapsed, report

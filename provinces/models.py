@@ -61,6 +61,37 @@ class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
+    def resolver(self):
+        """A function from what a person writes for a province to the province (or None): its
+        code ("38", "8"), or a current or former name in any spelling ``matching_name``
+        accepts. Loads every name once (three queries) and remembers each spelling, so an
+        import resolves thousands of rows without a query per row; the one place a written
+        province is resolved."""
+        provinces = list(self.all())
+        by_code = {province.code: province for province in provinces}
+        by_name = self.all().name_index()
+        seen = {}
+
+        def resolve(value) -> "Province | None":
+            text = " ".join(str(value if value is not None else "").split())
+            if text not in seen:
+                if text.isdigit():
+                    seen[text] = by_code.get(text.zfill(2))
+                else:
+                    seen[text] = by_name.get(province_name_key(text)) if text else None
+            return seen[text]
+
+        return resolve
+
+    def resolve(self, value) -> "Province | None":
+        """One written province (see ``resolver``), in one or two queries."""
+        text = " ".join(str(value if value is not None else "").split())
+        if not text:
+            return None
+        if text.isdigit():
+            return self.filter(code=text.zfill(2)).first()
+        return self.matching_name(text).first()
+
 
 _PREFIXES = ("thanh pho ", "tp. ", "tp.", "tp ", "tinh ")
 

@@ -12,40 +12,28 @@ export all ask these functions; tests attack them from every side.
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from . import roles
+from provinces.roles import (  # who holds which role; re-exported for this module's callers
+    is_admin,
+    is_ministry_staff,
+    is_provincial_officer,
+    officer_province_id,
+)
+
 from .lifecycle import Transition, transitions_from
 
-
-def _group_names(user) -> frozenset[str]:
-    # Cached on the user object: a page asks several times per request.
-    if not hasattr(user, "_tracker_groups"):
-        user._tracker_groups = frozenset(user.groups.values_list("name", flat=True))
-    return user._tracker_groups
-
-
-def is_admin(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or roles.ADMIN in _group_names(user)))
-
-
-def is_ministry_staff(user) -> bool:
-    """Admins count as ministry staff: they may do anything staff may."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return is_admin(user) or roles.MINISTRY_STAFF in _group_names(user)
-
-
-def officer_province_id(user) -> int | None:
-    """The province a provincial officer is bound to, or None (not an officer, or unbound)."""
-    if not user.is_authenticated or not user.is_active or is_ministry_staff(user):
-        return None
-    if roles.PROVINCIAL_OFFICER not in _group_names(user):
-        return None
-    officer = getattr(user, "provincial_officer", None)
-    return officer.province_id if officer else None
-
-
-def is_provincial_officer(user) -> bool:
-    return officer_province_id(user) is not None
+__all__ = [
+    "allowed_transitions",
+    "can_add_note",
+    "can_change",
+    "can_take",
+    "can_triage",
+    "can_view",
+    "editable_filter",
+    "is_admin",
+    "is_ministry_staff",
+    "is_provincial_officer",
+    "officer_province_id",
+]
 
 
 def editable_filter(user) -> Q:

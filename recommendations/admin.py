@@ -6,9 +6,11 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerImportExportMixin
+from surveys.admin import VisitAdmin as SurveysVisitAdmin
+from surveys.models import Visit
+from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerExportMixin
 
-from . import access
+from . import access, import_admin  # noqa: F401 (registers the import batches' admin)
 from .forms import BulkTriageForm, RecommendationAdminForm
 from .models import Authority, Recommendation, StatusChange
 from .resources import RecommendationResource
@@ -16,10 +18,8 @@ from .services import (
     CONTENT_FIELDS,
     M2M_FIELDS,
     TRIAGE_FIELDS,
-    recommendation_add_note,
+    recommendation_edit,
     recommendation_register,
-    recommendation_transition,
-    recommendation_update,
     recommendations_bulk_apply,
 )
 
@@ -77,11 +77,12 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
-    """Recommendations in the admin. Every write goes through ``services``: content and triage
-    edits through ``recommendation_update``, the status through ``recommendation_transition``,
-    notes through ``recommendation_add_note``. Provincial officers see only their province's
-    rows and may only move them along the transitions open to them."""
+class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    """Recommendations in the admin. Every write goes through ``services``: the content and
+    triage edits, the status move and the note of one form through ``recommendation_edit``.
+    Provincial officers see only their province's rows and may only move them along the
+    transitions open to them. Export only: recommendations enter through the visit-notes
+    import."""
 
     form = RecommendationAdminForm
     resource_classes = [RecommendationResource]
@@ -205,30 +206,17 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
             )
             return
         editable = set(TRIAGE_FIELDS + CONTENT_FIELDS + M2M_FIELDS)
-        changes = {name: data[name] for name in form.changed_data if name in editable}
-        current = Recommendation.objects.get(pk=obj.pk)
-        version = data.get("loaded_version")
-        if changes:
-            current = recommendation_update(
-                recommendation=current, by=request.user, expected_version=version, **changes
-            )
-            version = current.version
-        target, comment = data.get("new_status"), data.get("comment", "")
-        if target:
-            recommendation_transition(
-                recommendation=current,
-                to_status=target,
-                by=request.user,
-                comment=comment,
-                resolution_note=data.get("resolution_note"),
-                reply_reference=data.get("reply_reference"),
-                reply_date=data.get("reply_date"),
-                expected_version=version,
-            )
-        elif comment.strip():
-            recommendation_add_note(
-                recommendation=current, by=request.user, comment=comment, expected_version=version
-            )
+        recommendation_edit(
+            recommendation=Recommendation.objects.get(pk=obj.pk),
+            by=request.user,
+            changes={name: data[name] for name in form.changed_data if name in editable},
+            to_status=data.get("new_status") or "",
+            comment=data.get("comment", ""),
+            resolution_note=data.get("resolution_note"),
+            reply_reference=data.get("reply_reference"),
+            reply_date=data.get("reply_date"),
+            expected_version=data.get("loaded_version"),
+        )
 
     def save_related(self, request, form, formsets, change):
         # On a change the many-to-many fields were saved by recommendation_update (with the
@@ -290,3 +278,39 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, FoldedSearchMixin, admin.ModelAdmin)
     list_select_related = ["recommendation__province", "changed_by"]
     search_fields = ["recommendation__search_text__contains", "recommendation__key"]
     date_hierarchy = "changed_at"
+
+
+# The visit's page in the admin, with its recommendations beside its findings: registered here
+# because surveys (below) does not know recommendations.
+admin.site.unregister(Visit)
+
+
+@admin.register(Visit)
+class VisitAdmin(SurveysVisitAdmin):
+    inlines = [*SurveysVisitAdmin.inlines, RecommendationInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Recommendations added or edited inline are recorded and changed through their
+        # services, like everywhere else.
+        if formset.model is not Recommendation:
+            return super().save_formset(request, form, formset, change)
+        visit = form.instance
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.is_valid():
+                continue
+            recommendation = inline_form.instance
+            if recommendation.pk is None:
+                recommendation.visit, recommendation.province = visit, visit.province
+                recommendation_register(recommendation=recommendation, by=request.user)
+                inline_form.save_m2m()
+            else:
+                recommendation_edit(
+                    recommendation=Recommendation.objects.get(pk=recommendation.pk),
+                    by=request.user,
+                    changes={
+                        name: inline_form.cleaned_data[name]
+                        for name in inline_form.changed_data
+                        if name in inline_form.cleaned_data and name != "status"
+                    },
+                )
+        return None

@@ -1,15 +1,13 @@
-from django.utils.translation import gettext as _
 from import_export import fields as columns
 from import_export import widgets
 
+from provinces.resources import ProvinceWidget, TrackerResource
 from surveys.models import Field, Finding, MinistryUnit, SourceReport, Visit
-from tracker.resources import ProvinceWidget, TrackerResource
 
-from .models import Authority, Recommendation, StatusChange
-from .services import recommendation_register
+from .models import Authority, Recommendation
 
-#: The workflow is exported but never imported here: status, triage and resolution change
-#: through the lifecycle service (the pages, the admin, the visit-notes import).
+#: The workflow's fields, exported for reading. Nothing imports this resource: recommendations
+#: enter through the visit-notes import, whose format has no priority nor version column.
 WORKFLOW_FIELDS = [
     "responsible_unit",
     "priority",
@@ -23,11 +21,7 @@ WORKFLOW_FIELDS = [
 
 
 class RecommendationResource(TrackerResource):
-    """Recommendations matched on their stable key. A plain import changes what was recommended
-    (text, theme, fields, addressees, the obstacles it answers); new ones start as "new" with
-    the entry that opens their timeline."""
-
-    province_field = "province_id"
+    """Recommendations by their stable key, with their workflow (export only)."""
 
     province = columns.Field(attribute="province", column_name="province", widget=ProvinceWidget())
     visit = columns.Field(
@@ -76,32 +70,6 @@ class RecommendationResource(TrackerResource):
             *WORKFLOW_FIELDS,
             "source",
         ]
-        readonly_fields = WORKFLOW_FIELDS
 
     def get_queryset(self):
         return super().get_queryset().select_related("province", "visit", "responsible_unit")
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.file_name = kwargs.get("file_name") or ""
-
-    def do_instance_save(self, instance, is_create):
-        # Through the services, as every other path: a new recommendation is registered (as
-        # "new", with the entry that opens its timeline); a changed one gets a new version, so
-        # someone editing it at the same time is told it changed meanwhile.
-        if is_create:
-            recommendation_register(
-                recommendation=instance,
-                by=self.user,
-                comment=_("Recorded by import of %(file)s.") % {"file": self.file_name},
-            )
-            return
-        instance.version += 1
-        super().do_instance_save(instance, is_create)
-        StatusChange.objects.create(
-            recommendation=instance,
-            from_status=instance.status,
-            to_status=instance.status,
-            changed_by=self.user,
-            comment=_("Content updated by import of %(file)s.") % {"file": self.file_name},
-        )

@@ -1,5 +1,5 @@
-"""The three roles of the tracker, as auth groups (created by migration ``0002_roles``)."""
+"""The three roles of the tracker; they live in ``provinces.roles`` so lower apps can ask."""
 
-ADMIN = "Quản trị"
-MINISTRY_STAFF = "Cán bộ Bộ"
-PROVINCIAL_OFFICER = "Cán bộ tỉnh"
+from provinces.roles import ADMIN, MINISTRY_STAFF, PROVINCIAL_OFFICER
+
+__all__ = ["ADMIN", "MINISTRY_STAFF", "PROVINCIAL_OFFICER"]

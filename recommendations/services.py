@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import MinistryUnit
-from tracker.bulk import bulk_insert, bulk_update, insert_values, replace_links
+from tracker.bulk import (
+    bulk_insert,
+    bulk_update,
+    chunks,
+    filter_in,
+    insert_values,
+    replace_links,
+)
 
 from . import access, notifications
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
@@ -101,27 +108,6 @@ def recommendation_register(
     with transaction.atomic():
         recommendation.save()
         _record(recommendation, source="", target=Status.NEW, by=by, comment=comment)
-    return recommendation
-
-
-def recommendation_create(
-    *, by, province, text: str, theme: str, status: str = Status.NEW, comment: str = "", **fields
-) -> Recommendation:
-    """Record a new recommendation; a ``status`` other than "new" is reached through the
-    lifecycle, as a person would move it."""
-    recommendation = recommendation_register(
-        recommendation=Recommendation(province=province, text=text, theme=theme, **fields),
-        by=by,
-        comment=comment,
-    )
-    if status != Status.NEW:
-        recommendation = recommendation_transition(
-            recommendation=recommendation,
-            to_status=status,
-            by=by,
-            comment=comment,
-            resolution_note=fields.get("resolution_note"),
-        )
     return recommendation
 
 
@@ -411,7 +397,7 @@ class ImportedRecommendation:
         self.is_new = self.recommendation.pk is None
 
 
-def recommendation_import_check(item: ImportedRecommendation, *, by) -> None:
+def recommendation_import_check(*, item: ImportedRecommendation, by) -> None:
     """Refuse what an imported row may not do, with the services' rules and messages.
 
     Creating follows ``recommendation_create`` (staff anywhere, an officer in their own
@@ -465,7 +451,7 @@ IMPORT_WRITES = [
 
 
 def recommendations_import_write(
-    items: list[ImportedRecommendation], *, by, batch, opening_comment: str
+    *, items: list[ImportedRecommendation], by, batch, opening_comment: str
 ) -> None:
     """Write checked imported recommendations in bulk, with their timeline entries.
 
@@ -489,6 +475,7 @@ def recommendations_import_write(
         else:
             recommendation.version += 1
             changed.append(recommendation)
+    _check_import_versions(changed)
     bulk_insert(created)
     bulk_update(changed, IMPORT_WRITES)
 
@@ -517,6 +504,22 @@ def recommendations_import_write(
         replace_links(Recommendation._meta.get_field(field_name), links)
 
 
+def _check_import_versions(changed: list[Recommendation]) -> None:
+    """Refuse the whole import if any row it changes was saved since the import read it.
+
+    The import reads these rows ``select_for_update`` in its own transaction, so on PostgreSQL
+    nothing can have saved them meanwhile; the check makes that an invariant rather than an
+    assumption (a caller that forgot the lock, or a database without row locks), and keeps
+    ``version`` from ever going backwards: each row is written as the version it read plus one.
+    """
+    loaded = {item.pk: item.version - 1 for item in changed}  # raised above
+    for chunk in chunks(list(loaded)):
+        rows = filter_in(Recommendation.objects.order_by(), "pk", chunk)
+        for pk, version in rows.values_list("pk", "version"):
+            if version != loaded[pk]:
+                raise StaleRecommendation()
+
+
 HISTORY_COLUMNS = [
     "recommendation",
     "from_status",
@@ -530,3 +533,52 @@ HISTORY_COLUMNS = [
 def _entry(recommendation, source, target, by, at, comment) -> tuple:
     """A timeline entry as a row of ``HISTORY_COLUMNS`` (thousands per import: no instances)."""
     return (recommendation.pk, source, target, by.pk if by else None, at, comment)
+
+
+# ---------------------------------------------------------------------------------------------
+# One edit of the whole form (issue 9): what the admin's change form saves in one go.
+
+
+def recommendation_edit(
+    *,
+    recommendation: Recommendation,
+    by,
+    changes: dict,
+    to_status: str = "",
+    comment: str = "",
+    resolution_note: str | None = None,
+    reply_reference: str | None = None,
+    reply_date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Recommendation:
+    """Save a form's worth of changes: content and triage (``recommendation_update``), then a
+    status move (``recommendation_transition``) or, without one, the comment as a progress note
+    – all or nothing, each step checked against the version the person loaded.
+
+    The resolution fields go with a move that closes; otherwise they are content (staff only).
+    """
+    with transaction.atomic():
+        current = recommendation
+        version = expected_version
+        if changes:
+            current = recommendation_update(
+                recommendation=current, by=by, expected_version=version, **changes
+            )
+            version = current.version
+        if to_status:
+            return recommendation_transition(
+                recommendation=current,
+                to_status=to_status,
+                by=by,
+                comment=comment,
+                resolution_note=resolution_note,
+                reply_reference=reply_reference,
+                reply_date=reply_date,
+                expected_version=version,
+            )
+        if (comment or "").strip():
+            recommendation_add_note(
+                recommendation=current, by=by, comment=comment, expected_version=version
+            )
+            current.refresh_from_db()
+        return current

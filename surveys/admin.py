@@ -1,35 +1,20 @@
-from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from recommendations import access
-from recommendations.models import Recommendation
-from tracker.admin import (
-    FoldedSearchMixin,
-    ReadOnlyAdminMixin,
-    TrackerImportExportMixin,
-    TrackerImportMixin,
-)
-from tracker.import_formats import XLSX
+from tracker.admin import FoldedSearchMixin, TrackerExportMixin, TrackerImportExportMixin
 
-from . import visit_notes
 from .models import (
     Delegation,
     Field,
     Finding,
-    ImportBatch,
     MinistryUnit,
     SourceReport,
     Survey,
     Visit,
 )
-from .resources import DelegationResource, FindingResource, VisitNotesResource, VisitResource
+from .resources import DelegationResource, FindingResource, VisitResource
 
 
 @admin.register(SourceReport)
@@ -129,7 +114,7 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class VisitAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmin):
     resource_classes = [VisitResource]
     list_display = [
         "province",
@@ -153,42 +138,16 @@ class VisitAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     readonly_fields = ["created_at", "updated_at"]
 
-    def get_inlines(self, request, obj):
-        # Recommendations sit beside the findings on a visit; imported here to avoid a cycle
-        # (recommendations depends on surveys).
-        from recommendations.admin import RecommendationInline
-
-        return [FindingInline, RecommendationInline]
+    inlines = [FindingInline]
 
     def save_formset(self, request, form, formset, change):
-        # Rows added inline inherit the visit's campaign and province; recommendations are
-        # recorded and edited through their services, like everywhere else.
-        from recommendations.models import Recommendation
-        from recommendations.services import recommendation_register, recommendation_update
-
+        # Rows added inline inherit the visit's campaign and province.
         visit = form.instance
-        if formset.model is not Recommendation:
-            for instance in formset.save(commit=False):
-                instance.survey = visit.survey
-                instance.province = visit.province
-                instance.save()
-            formset.save_m2m()
-            return
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() or not inline_form.is_valid():
-                continue
-            recommendation = inline_form.instance
-            if recommendation.pk is None:
-                recommendation.visit, recommendation.province = visit, visit.province
-                recommendation_register(recommendation=recommendation, by=request.user)
-                inline_form.save_m2m()
-            else:
-                changes = {
-                    name: inline_form.cleaned_data[name]
-                    for name in inline_form.changed_data
-                    if name in inline_form.cleaned_data
-                }
-                recommendation_update(recommendation=recommendation, by=request.user, **changes)
+        for instance in formset.save(commit=False):
+            instance.survey = visit.survey
+            instance.province = visit.province
+            instance.save()
+        formset.save_m2m()
 
 
 class ObstacleKindFilter(admin.SimpleListFilter):
@@ -207,7 +166,7 @@ class ObstacleKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Finding)
-class FindingAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class FindingAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmin):
     resource_classes = [FindingResource]
     list_display = [
         "short_description",
@@ -251,111 +210,3 @@ class FindingAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.ModelAdmin
     @admin.display(description=_("figure"), ordering="figure_value")
     def figure_display(self, finding):
         return finding.figure_text or "—"
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdminMixin, TrackerImportMixin, admin.ModelAdmin):
-    """The visit-notes import (upload → preview → confirm) and the record of every import.
-
-    Batches are written by the import only; each links to the rows it created or changed.
-    """
-
-    resource_classes = [VisitNotesResource]
-    import_template_name = "admin/surveys/importbatch/import.html"
-    skip_admin_log = True  # the batch is the record
-    list_display = [
-        "started_at",
-        "file_name",
-        "user",
-        "dry_run",
-        "rows",
-        "created",
-        "updated",
-        "unchanged",
-        "written_rows",
-    ]
-    list_display_links = ["started_at", "file_name"]
-    list_filter = ["via", "dry_run", "file_format", ("user", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["user"]
-    search_fields = ["file_name", "user__username"]
-    date_hierarchy = "started_at"
-
-    def has_import_permission(self, request):
-        return visit_notes.can_import(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self.has_import_permission(request)
-
-    def has_module_permission(self, request):
-        return super().has_module_permission(request) or self.has_import_permission(request)
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if not access.is_ministry_staff(request.user):
-            # A provincial officer who may import sees their own imports.
-            queryset = queryset.filter(user=request.user)
-        return queryset
-
-    @admin.display(description=_("rows written"))
-    def written_rows(self, batch):
-        links = [
-            (Visit, _("visits")),
-            (Finding, _("findings")),
-            (Recommendation, _("recommendations")),
-        ]
-        return format_html_join(
-            " · ",
-            '<a href="{}?import_batch__id__exact={}">{}</a>',
-            (
-                (
-                    reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"),
-                    batch.pk,
-                    label,
-                )
-                for m, label in links
-            ),
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "template.<str:extension>",
-                self.admin_site.admin_view(self.template_view),
-                name="surveys_importbatch_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def template_view(self, request, extension):
-        """The visit-notes template: the columns and one example row of each kind."""
-        if not self.has_import_permission(request) or extension not in ("csv", "xlsx"):
-            raise Http404
-        content = visit_notes.template_file(extension)
-        content_type = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX.CONTENT_TYPE}[extension]
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="mau-ghi-chep.{extension}"'
-        return response
-
-    def get_import_context_data(self, **kwargs):
-        context = super().get_import_context_data(**kwargs)
-        context["columns"] = visit_notes.COLUMNS
-        context["max_rows"] = settings.IMPORT_MAX_ROWS
-        return context
-
-    def process_result(self, result, request):
-        report = result.report
-        if not report.written:
-            # The data changed between the preview and the confirmation: show what is wrong
-            # now; nothing was written.
-            context = {
-                **self.admin_site.each_context(request),
-                **self.get_import_context_data(),
-                "title": _("Import"),
-                "opts": self.model._meta,
-                "form": self.create_import_form(request),
-                "result": result,
-                "import_error_display": self.import_error_display,
-            }
-            return TemplateResponse(request, [self.import_template_name], context)
-        messages.success(request, report.summary())
-        return HttpResponseRedirect(reverse("admin:surveys_importbatch_changelist"))

@@ -1,15 +1,12 @@
-"""Import and export of surveys' models (django-import-export), and the visit-notes import's
-adapter to the admin's upload → preview → confirm flow."""
+"""Import and export of surveys' models (django-import-export). Delegations are reference
+data and import here; visits and findings only export (they enter through the visit-notes
+import, ``recommendations.imports``)."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from import_export import fields as columns
-from import_export import resources, widgets
-from import_export.results import Error, Result, RowResult
+from import_export import widgets
 
-from tracker.resources import ProvinceWidget, TrackerResource
+from provinces.resources import ProvinceWidget, TrackerResource
 
-from . import visit_notes
 from .models import Delegation, Field, Finding, MinistryUnit, SourceReport, Survey, Visit
 
 
@@ -43,7 +40,6 @@ def _source():
 class DelegationResource(TrackerResource):
     """Delegations, matched on campaign slug + number."""
 
-    ministry_only = True
     survey = _survey()
     source = _source()
     home_unit = columns.Field(
@@ -59,9 +55,8 @@ class DelegationResource(TrackerResource):
 
 
 class VisitResource(TrackerResource):
-    """Visits, matched on their stable key."""
+    """Visits, by their stable key (export only)."""
 
-    province_field = "province_id"
     survey = _survey()
     source = _source()
     delegation = columns.Field(
@@ -87,9 +82,8 @@ class VisitResource(TrackerResource):
 
 
 class FindingResource(TrackerResource):
-    """Obstacles and achievements, matched on their stable key."""
+    """Obstacles and achievements, by their stable key (export only)."""
 
-    province_field = "province_id"
     survey = _survey()
     source = _source()
     province = columns.Field(attribute="province", column_name="province", widget=ProvinceWidget())
@@ -120,59 +114,3 @@ class FindingResource(TrackerResource):
             "figure_unit",
             "source",
         ]
-
-
-class VisitNotesResource(resources.Resource):
-    """The visit-notes format (one row per obstacle, achievement or recommendation), run by
-    ``surveys.visit_notes`` and reported the way django-import-export's admin shows results:
-    errors per row and column, or a preview of what is new, updated and unchanged."""
-
-    class Meta:
-        # Not a model resource: the engine validates and writes; these only label the page.
-        pass
-
-    @classmethod
-    def get_display_name(cls):
-        return _("Visit notes")
-
-    def get_user_visible_fields(self):
-        return [columns.Field(column_name=column.header) for column in visit_notes.COLUMNS]
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        report = visit_notes.import_visit_notes(
-            dataset,
-            user=kwargs.get("user"),
-            file_name=kwargs.get("file_name") or "",
-            dry_run=dry_run,
-        )
-        return report_as_result(report)
-
-
-def report_as_result(report: visit_notes.Report) -> Result:
-    """The engine's report in django-import-export's terms, for its admin templates."""
-    result = Result()
-    result.report = report
-    headers = [column.header for column in visit_notes.COLUMNS]
-    result.diff_headers = headers
-    result.total_rows = len(report.rows)
-    for message in report.file_errors:
-        result.append_base_error(Error(ValueError(message)))
-    for row in report.rows:
-        values = {
-            column.header: visit_notes.display_value(row.values.get(column.name))
-            for column in visit_notes.COLUMNS
-        }
-        if row.errors:
-            by_column = {}
-            for error in row.errors:
-                by_column.setdefault(error.column or "__all__", []).append(error.message)
-            result.append_invalid_row(row.line, values, ValidationError(by_column))
-            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
-            continue
-        row_result = RowResult()
-        row_result.import_type = row.action
-        row_result.number = row.line
-        row_result.diff = [values[header] for header in headers]
-        result.append_row_result(row_result)
-        result.increment_row_result_total(row_result)
-    return result

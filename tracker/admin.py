@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin, ImportMixin
+from import_export.admin import ExportMixin, ImportExportMixin, ImportMixin
 from import_export.forms import ImportForm
 
 from tracker import import_formats
@@ -114,12 +114,27 @@ class TrackerImportMixin(ImportMixin):
         return kwargs
 
 
-class TrackerImportExportMixin(TrackerImportMixin, ImportExportMixin):
-    """Import (as above) and export (CSV, XLSX, formulas escaped) on a ModelAdmin, plus an
-    "import batch" filter on models that record the batch that last wrote them."""
+class TrackerExportMixin(ExportMixin):
+    """Export (CSV with the BOM Excel needs to read UTF-8, XLSX, formulas escaped) on a
+    ModelAdmin, plus an "import batch" filter on models that record the batch that last wrote
+    them."""
+
+    formats = import_formats.FORMATS
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        if isinstance(file_format, import_formats.CSV):
+            # The same BOM the list's export writes: without it Excel reads UTF-8 as ANSI.
+            return "\ufeff".encode() + data if isinstance(data, bytes) else "\ufeff" + data
+        return data
 
     def get_list_filter(self, request):
         list_filter = list(super().get_list_filter(request))
         if any(f.name == "import_batch" for f in self.model._meta.get_fields()):
             list_filter.append("import_batch")
         return list_filter
+
+
+class TrackerImportExportMixin(TrackerImportMixin, TrackerExportMixin, ImportExportMixin):
+    """Import (as above) and export (as ``TrackerExportMixin``): reference data only – rows of
+    the workflow enter through the visit-notes import."""

@@ -32,6 +32,14 @@ def escape_formula(value):
     return value
 
 
+def unescape_formula(value):
+    """The inverse of ``escape_formula`` on import: "'=1+1" → "=1+1", so a file exported by the
+    tracker imports back unchanged. An apostrophe before anything else is the person's text."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 def _escaped(dataset: tablib.Dataset) -> tablib.Dataset:
     safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:

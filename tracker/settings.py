@@ -144,6 +144,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 20_000))
+# An uploaded preview not confirmed within this many hours is removed (purge_import_previews).
+IMPORT_PREVIEW_MAX_AGE_HOURS = int(os.environ.get("IMPORT_PREVIEW_MAX_AGE_HOURS", 24))
 #: The campaign a visit-notes row belongs to when its survey column is blank.
 VISIT_NOTES_DEFAULT_SURVEY = os.environ.get(
     "VISIT_NOTES_DEFAULT_SURVEY", "khao-sat-chinh-quyen-hai-cap-2025"
@@ -243,6 +245,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # caller falls back (see the callers of .delay()).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {}
+# The visit-notes previews nobody confirmed: their uploads go after a day.
+CELERY_BEAT_SCHEDULE["purge-import-previews"] = {
+    "task": "recommendations.tasks.purge_import_previews",
+    "schedule": 24 * 60 * 60,
+}
 
 # One cache every app server shares: Redis when REDIS_URL is set, local memory otherwise.
 if os.environ.get("REDIS_URL"):

@@ -60,7 +60,7 @@ def test_import_check_refuses_what_the_transition_service_refuses(request, actor
         item = ImportedRecommendation(
             recommendation=_put(source, unit=unit), status=target, note=note
         )
-        checked = _outcome(lambda item=item: recommendation_import_check(item, by=by))
+        checked = _outcome(lambda item=item: recommendation_import_check(item=item, by=by))
         served = _outcome(
             lambda source=source, target=target: recommendation_transition(
                 recommendation=_put(source, unit=unit),
@@ -79,7 +79,9 @@ def test_a_new_recommendation_by_an_officer_of_another_province_is_refused(offic
     existing = Recommendation.objects.get(key=QN)
     new = Recommendation(province=existing.province, text="x", theme="budget")
     with pytest.raises(PermissionDenied):
-        recommendation_import_check(ImportedRecommendation(new, status=Status.NEW), by=officer_bn)
+        recommendation_import_check(
+            item=ImportedRecommendation(new, status=Status.NEW), by=officer_bn
+        )
 
 
 def test_triage_by_an_officer_is_refused(officer_qn):
@@ -87,4 +89,4 @@ def test_triage_by_an_officer_is_refused(officer_qn):
         Recommendation.objects.get(key=QN), status=Status.REPORTED, triage_changes=["Hạn xử lý"]
     )
     with pytest.raises(PermissionDenied):
-        recommendation_import_check(item, by=officer_qn)
+        recommendation_import_check(item=item, by=officer_qn)

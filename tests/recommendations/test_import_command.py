@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
 from surveys.models import Finding, ImportBatch
-from tests.surveys.test_visit_notes_import import snapshot
+from tests.recommendations.test_visit_notes_import import snapshot
 
 pytestmark = pytest.mark.django_db
 

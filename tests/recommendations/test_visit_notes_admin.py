@@ -1,18 +1,25 @@
 """The visit-notes import in the admin, as an admin uses it and as an attacker tries it:
 upload → preview → confirm, the template, the limits, the batch list and its filter."""
 
+import io
+import os
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from recommendations.import_admin import PENDING_DIR, SESSION_KEY
+from recommendations.imports import template_file
 from recommendations.models import Recommendation
+from recommendations.tasks import purge_import_previews
 from surveys.models import Finding, ImportBatch, Visit
-from surveys.visit_notes import template_file
-from tests.surveys.test_visit_notes_import import snapshot
+from tests.recommendations.test_visit_notes_import import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -128,13 +135,15 @@ def test_a_file_with_headers_only_is_refused_plainly(client, admin_user):
     client.force_login(admin_user)
     headers = (SAMPLES / "visit_notes_sample.csv").read_bytes().splitlines()[0] + b"\r\n"
     response = upload(client, "visit_notes_sample.csv", content=headers)
-    assert "Tệp không có dữ liệu để nhập" in response.content.decode()
+    assert "Tệp không có dòng nào để nhập" in response.content.decode()
 
 
-def test_the_format_must_match_the_extension(client, admin_user):
+def test_the_format_follows_the_file_whatever_the_form_says(client, admin_user):
     client.force_login(admin_user)
-    response = upload(client, "visit_notes_sample.csv", format_index="1")
-    assert "Định dạng đã chọn không khớp" in response.content.decode()
+    for index in ("1", "7", "x"):  # the XLSX index, out of range, not a number
+        response = upload(client, "visit_notes_sample.csv", format_index=index)
+        assert response.status_code == 200
+        assert "confirm_form" in response.context
 
 
 def test_too_large_files_are_refused(client, admin_user, settings):
@@ -182,9 +191,7 @@ def test_ministry_staff_without_the_permission_cannot_reach_the_import(client, m
 def test_an_officer_without_the_permission_is_refused(client, officer_qn):
     client.force_login(officer_qn)
     assert client.get(IMPORT).status_code == 403
-    response = client.post(
-        CONFIRM, {"import_file_name": "x", "original_file_name": "x.csv", "format": "0"}
-    )
+    response = client.post(CONFIRM, {"preview": "x"})
     assert response.status_code == 403
 
 
@@ -201,20 +208,126 @@ def test_an_officers_file_with_a_foreign_row_is_refused_in_the_preview(client, o
     assert snapshot() == before
 
 
-def test_a_forged_confirmation_is_validated_again_and_writes_nothing(
-    client, admin_user, officer_qn
-):
-    """The officer replays the confirm step with the file an admin previewed (its temporary
-    name): the confirm imports as the officer, re-validates, and refuses."""
+REFUSED = "Không xác nhận được bản xem trước này"
+
+
+def pending_files():
+    try:
+        return default_storage.listdir(PENDING_DIR)[1]
+    except FileNotFoundError:
+        return []
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+
+
+def test_a_clean_preview_is_kept_privately_under_an_id_in_the_session(client, admin_user):
     client.force_login(admin_user)
     preview = upload(client, "visit_notes_sample.csv")
-    form = preview.context["confirm_form"]
+    token = preview.context["confirm_form"].initial["preview"]
+    assert list(preview.context["confirm_form"].fields) == ["preview"]  # no path, no format
+    assert pending_files() == [token]
+    assert token in client.session[SESSION_KEY]
+    confirm(client, preview)
+    assert pending_files() == []
+    assert ImportBatch.objects.count() == 1
+
+
+def test_a_failed_preview_keeps_nothing(client, admin_user):
+    client.force_login(admin_user)
+    response = upload(client, "bad_many_errors.csv")
+    assert "confirm_form" not in response.context
+    assert pending_files() == []
+    assert not client.session.get(SESSION_KEY)
+
+
+def test_another_users_preview_cannot_be_confirmed_nor_its_file_touched(
+    client, admin_user, officer_qn
+):
+    """The officer replays the confirm step with the id an admin's preview got: refused as a
+    form error, and the admin's file is neither read nor deleted."""
+    client.force_login(admin_user)
+    preview = upload(client, "visit_notes_sample.csv")
+    data = {name: preview.context["confirm_form"].initial[name] for name in ("preview",)}
     client.force_login(grant(officer_qn, "import_visit_notes"))
     before = snapshot()
-    response = client.post(CONFIRM, {name: form.initial[name] for name in form.fields})
-    assert response.status_code == 200  # the page again, with the errors
-    assert response.context["result"].invalid_rows
+    response = client.post(CONFIRM, data)
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
     assert snapshot() == before
+    assert pending_files() == [data["preview"]]
+
+
+@pytest.mark.parametrize("forged", ["", "../../settings.py", "0" * 32, "x" * 500])
+def test_a_forged_preview_id_is_a_form_error(client, admin_user, forged):
+    client.force_login(admin_user)
+    upload(client, "visit_notes_sample.csv")
+    before = snapshot()
+    response = client.post(CONFIRM, {"preview": forged})
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert snapshot() == before
+    assert len(pending_files()) == 1
+
+
+def test_a_double_click_imports_once_and_says_so(client, admin_user):
+    client.force_login(admin_user)
+    preview = upload(client, "visit_notes_sample.csv")
+    assert confirm(client, preview).status_code == 302
+    second = confirm(client, preview)
+    assert second.status_code == 200
+    assert REFUSED in second.content.decode()
+    assert ImportBatch.objects.count() == 1
+
+
+def test_a_vanished_preview_is_a_form_error(client, admin_user):
+    client.force_login(admin_user)
+    preview = upload(client, "visit_notes_sample.csv")
+    default_storage.delete(f"{PENDING_DIR}/{preview.context['confirm_form'].initial['preview']}")
+    response = confirm(client, preview)
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b"])
+def test_a_control_character_is_a_row_error_at_preview(client, admin_user, character):
+    client.force_login(admin_user)
+    content = (SAMPLES / "visit_notes_sample.csv").read_text(encoding="utf-8-sig")
+    lines = content.splitlines()
+    lines[1] = (
+        lines[1].replace("Thanh", f"Tha{character}nh", 1)
+        if "Thanh" in lines[1]
+        else (lines[1] + character)
+    )
+    response = upload(client, "visit_notes_sample.csv", content="\n".join(lines).encode())
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    [row] = response.context["result"].invalid_rows
+    assert row.number == 2
+    assert pending_files() == []
+
+
+def test_unconfirmed_previews_are_purged_after_a_day(client, admin_user):
+    client.force_login(admin_user)
+    upload(client, "visit_notes_sample.csv")
+    call_command("purge_import_previews", stdout=io.StringIO())
+    assert len(pending_files()) == 1  # still fresh
+    [name] = pending_files()
+    path = Path(default_storage.path(f"{PENDING_DIR}/{name}"))
+    old = time.time() - 25 * 3600
+    os.utime(path, (old, old))
+    purge_import_previews.delay()  # the scheduler's task, eager without a broker
+    assert pending_files() == []
+    assert "purge_import_previews" in str(settings.CELERY_BEAT_SCHEDULE)
 
 
 def test_officers_see_only_their_own_batches(client, admin_user, officer_qn):

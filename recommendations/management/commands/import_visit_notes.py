@@ -7,11 +7,10 @@ from django.core.management import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from recommendations.imports import import_visit_notes, read_table
+from recommendations.imports.reading import READERS
 from surveys.models import ImportBatch
-from surveys.visit_notes import import_visit_notes
-from tracker.import_formats import CSV, XLSX, FileTooLarge
-
-READERS = {".csv": lambda: CSV(encoding="utf-8-sig"), ".xlsx": XLSX}
+from tracker.import_formats import FileTooLarge
 
 
 class Command(BaseCommand):
@@ -36,8 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run=False, user=None, verbosity=1, **options):
         path = Path(file)
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
+        if path.suffix.lower() not in READERS:
             raise CommandError(_("“%(name)s” is not a CSV or XLSX file.") % {"name": path.name})
         if not path.is_file():
             raise CommandError(_("There is no file %(name)s.") % {"name": path})
@@ -56,7 +54,7 @@ class Command(BaseCommand):
                 _("No --user given: acting as the system, without permission checks.")
             )
         try:
-            dataset = reader().create_dataset(path.read_bytes())
+            table = read_table(content=path.read_bytes(), file_name=path.name)
         except FileTooLarge as error:
             raise CommandError(
                 _("The file has more than %(limit)s rows; split it and import each part.")
@@ -72,7 +70,7 @@ class Command(BaseCommand):
             ) from error
         try:
             report = import_visit_notes(
-                dataset,
+                table=table,
                 user=acting,
                 file_name=path.name,
                 dry_run=dry_run,

@@ -13,10 +13,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from provinces.models import Province
+from recommendations import imports
+from recommendations.imports import COLUMNS, read_table
+from recommendations.imports.resolving import parse_date_range, parse_decimal
 from recommendations.models import Recommendation, Status, StatusChange
 from surveys.models import Finding, ImportBatch, Visit
-from surveys.visit_notes import COLUMNS, import_visit_notes, parse_date_range, parse_decimal
-from tracker.import_formats import CSV, XLSX, FileTooLarge
+from tracker.import_formats import FileTooLarge
+from tracker.spreadsheets import Table
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +27,14 @@ SAMPLES = Path(settings.BASE_DIR) / "fixtures" / "samples"
 HEADERS = [column.header for column in COLUMNS]
 
 
-def read(name) -> tablib.Dataset:
-    data = (SAMPLES / name).read_bytes()
-    reader = XLSX() if name.endswith(".xlsx") else CSV(encoding="utf-8-sig")
-    return reader.create_dataset(data)
+def read(name) -> Table:
+    return read_table(content=(SAMPLES / name).read_bytes(), file_name=name)
+
+
+def import_visit_notes(data, **kwargs):
+    """The engine on a table, or on a ``tablib.Dataset`` built by the tests below."""
+    table = data if isinstance(data, Table) else Table.from_dataset(data)
+    return imports.import_visit_notes(table=table, **kwargs)
 
 
 def run(name, user=None, **kwargs):
