@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from tracker.db import SubqueryCount
 from tracker.text import fold, folded, folded_search
 
 
@@ -27,22 +25,6 @@ class ProvinceQuerySet(models.QuerySet):
         """Current or former name, ignoring diacritics and case ("hai duong" → Hải Phòng)."""
         return folded_search(
             self, term, ["search_name", "former_names__search_name"], distinct=True
-        )
-
-    def with_counts(self, today=None) -> "ProvinceQuerySet":
-        """Annotate ``obstacle_count``, ``recommendation_count``, ``open_count`` and
-        ``overdue_count``, one subquery each (joining both relations would multiply rows)."""
-        from recommendations.models import Recommendation
-        from surveys.models import Finding
-
-        recommendations = Recommendation.objects.filter(province=OuterRef("pk"))
-        return self.annotate(
-            obstacle_count=SubqueryCount(
-                Finding.objects.obstacles().filter(province=OuterRef("pk"))
-            ),
-            recommendation_count=SubqueryCount(recommendations),
-            open_count=SubqueryCount(recommendations.open()),
-            overdue_count=SubqueryCount(recommendations.overdue(today or timezone.localdate())),
         )
 
     def name_index(self) -> dict[str, "Province"]:

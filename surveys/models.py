@@ -3,14 +3,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
-from tracker.db import SubqueryCount
 from tracker.text import folded, folded_search
 
 
@@ -171,24 +170,7 @@ class Survey(models.Model):
         return (self.slug,)
 
 
-class DelegationQuerySet(models.QuerySet):
-    def with_counts(self) -> "DelegationQuerySet":
-        """Annotate ``visit_count``, ``obstacle_count`` and ``recommendation_count`` (one
-        subquery each, so the counts do not multiply)."""
-        from recommendations.models import Recommendation
-
-        return self.annotate(
-            visit_count=SubqueryCount(Visit.objects.filter(delegation=OuterRef("pk"))),
-            obstacle_count=SubqueryCount(
-                Finding.objects.obstacles().filter(visit__delegation=OuterRef("pk"))
-            ),
-            recommendation_count=SubqueryCount(
-                Recommendation.objects.filter(visit__delegation=OuterRef("pk"))
-            ),
-        )
-
-
-class DelegationManager(models.Manager.from_queryset(DelegationQuerySet)):
+class DelegationManager(models.Manager):
     def get_by_natural_key(self, survey_slug, number):
         return self.get(survey__slug=survey_slug, number=number)
 

@@ -9,8 +9,8 @@ from tracker.views import healthz
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("", include("recommendations.urls")),
-    path("", include("surveys.urls")),
-    path("provinces/", include("provinces.urls")),
+    path("", include("recommendations.survey_urls")),
+    path("provinces/", include("recommendations.province_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,14 +1,18 @@
+"""The provinces' pages: their scorecards count and list recommendations, so they live in the
+app that owns them (provinces, below, knows nothing of recommendations)."""
+
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from recommendations.models import Recommendation
-from recommendations.views import bars, list_url
+from provinces.filters import ProvinceFilter
+from provinces.models import Province
 from surveys.models import Finding, Visit
 from tracker.views import FilteredListView
 
-from .filters import ProvinceFilter
-from .models import Province
+from .models import Recommendation
+from .selectors import provinces_with_counts
+from .views import bars, list_url
 
 
 class ProvinceListView(FilteredListView):
@@ -20,7 +24,7 @@ class ProvinceListView(FilteredListView):
     paginate_by = 50  # all 34 on one page unless a smaller page is asked for
 
     def get_queryset(self):
-        return Province.objects.with_counts().alphabetical()
+        return provinces_with_counts(Province.objects.alphabetical())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,11 +1,15 @@
+"""The obstacles' and delegations' pages: they show the recommendations that answer them, so
+they live in the app that owns those (surveys, below, knows nothing of recommendations)."""
+
 from django.db.models import F, Prefetch
 from django.views.generic import DetailView, ListView
 
-from recommendations.models import Recommendation
+from surveys.filters import ObstacleFilter
+from surveys.models import Delegation, Finding, Visit
 from tracker.views import BoundedPaginationMixin, FilteredListView
 
-from .filters import ObstacleFilter
-from .models import Delegation, Finding, Visit
+from .models import Recommendation
+from .selectors import delegations_with_counts
 
 
 class ObstacleListView(FilteredListView):
@@ -43,7 +47,7 @@ class DelegationListView(BoundedPaginationMixin, ListView):
 
     template_name = "surveys/delegation_list.html"
     queryset = (
-        Delegation.objects.with_counts()
+        delegations_with_counts(Delegation.objects.all())
         .select_related("survey", "home_unit")
         .prefetch_related(
             Prefetch("visits", queryset=Visit.objects.select_related("province").order_by("pk"))
