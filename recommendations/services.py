@@ -514,7 +514,7 @@ def _check_import_versions(changed: list[Recommendation]) -> None:
     """
     loaded = {item.pk: item.version - 1 for item in changed}  # raised above
     for chunk in chunks(list(loaded)):
-        rows = filter_in(Recommendation.objects.order_by(), "pk", chunk)
+        rows = filter_in(Recommendation.objects.order_by(), "id", chunk)
         for pk, version in rows.values_list("pk", "version"):
             if version != loaded[pk]:
                 raise StaleRecommendation()
