@@ -6,12 +6,14 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from surveys.admin import FindingAdmin as SurveysFindingAdmin
 from surveys.admin import VisitAdmin as SurveysVisitAdmin
-from surveys.models import Visit
+from surveys.models import Finding, Visit
 from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerExportMixin
 
 from . import access, import_admin  # noqa: F401 (registers the import batches' admin)
 from .forms import BulkTriageForm, RecommendationAdminForm
+from .imports.exporting import VisitNotesExportResource
 from .models import Authority, Recommendation, StatusChange
 from .resources import RecommendationResource
 from .services import (
@@ -85,7 +87,7 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
     import."""
 
     form = RecommendationAdminForm
-    resource_classes = [RecommendationResource]
+    resource_classes = [VisitNotesExportResource, RecommendationResource]
     list_display = [
         "short_text",
         "province",
@@ -280,14 +282,22 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, FoldedSearchMixin, admin.ModelAdmin)
     date_hierarchy = "changed_at"
 
 
-# The visit's page in the admin, with its recommendations beside its findings: registered here
-# because surveys (below) does not know recommendations.
+# The visit's and the finding's admin as this app completes them: recommendations beside the
+# findings, and the export in the visit-notes format (which names recommendations) – registered
+# here because surveys (below) does not know recommendations.
 admin.site.unregister(Visit)
+admin.site.unregister(Finding)
+
+
+@admin.register(Finding)
+class FindingAdmin(SurveysFindingAdmin):
+    resource_classes = [VisitNotesExportResource, *SurveysFindingAdmin.resource_classes]
 
 
 @admin.register(Visit)
 class VisitAdmin(SurveysVisitAdmin):
     inlines = [*SurveysVisitAdmin.inlines, RecommendationInline]
+    resource_classes = [VisitNotesExportResource, *SurveysVisitAdmin.resource_classes]
 
     def save_formset(self, request, form, formset, change):
         # Recommendations added or edited inline are recorded and changed through their

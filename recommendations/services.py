@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -582,3 +583,22 @@ def recommendation_edit(
             )
             current.refresh_from_db()
         return current
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic data (issue 9: every write here): ``generate_synthetic_data`` loads hundreds of
+# thousands of fictitious rows with their whole history at once, bypassing the lifecycle on
+# purpose (the walks it writes are valid lifecycle paths, ``lifecycle.PATHS``).
+
+
+def recommendations_bulk_load(*, recommendations: list[Recommendation], batch_size: int) -> None:
+    """Insert fully formed recommendations (synthetic data only; no history, no checks)."""
+    Recommendation.objects.bulk_create(recommendations, batch_size=batch_size)
+
+
+def status_changes_bulk_load(*, entries: list[tuple], recommendations) -> None:
+    """Insert timeline entries given as rows of ``HISTORY_COLUMNS`` for ``recommendations`` (a
+    queryset), and stamp each with its last entry's time as its last update."""
+    insert_values(StatusChange, HISTORY_COLUMNS, entries)
+    last_change = StatusChange.objects.filter(recommendation=OuterRef("pk")).order_by("-changed_at")
+    recommendations.update(updated_at=Subquery(last_change.values("changed_at")[:1]))

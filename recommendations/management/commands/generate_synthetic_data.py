@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from provinces.models import Province
@@ -32,7 +31,7 @@ from recommendations.models import (
     Status,
     StatusChange,
 )
-from recommendations.services import HISTORY_COLUMNS
+from recommendations.services import recommendations_bulk_load, status_changes_bulk_load
 from surveys.models import (
     Delegation,
     Field,
@@ -344,7 +343,7 @@ class Generator:
                 )
             )
             walks.append(PATHS[status])
-        Recommendation.objects.bulk_create(rows, batch_size=BATCH)
+        recommendations_bulk_load(recommendations=rows, batch_size=BATCH)
         saved = list(
             Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
             .order_by("key")
@@ -383,14 +382,10 @@ class Generator:
                         "Cập nhật tiến độ (giả lập).",
                     )
                 )
-        insert_values(StatusChange, HISTORY_COLUMNS, changes)
         mine = Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
         # bulk_create stamps auto_now with this moment; the last update is the last history
         # entry, which the list's "last updated" ordering should see spread over the year.
-        last_change = StatusChange.objects.filter(recommendation=OuterRef("pk")).order_by(
-            "-changed_at"
-        )
-        mine.update(updated_at=Subquery(last_change.values("changed_at")[:1]))
+        status_changes_bulk_load(entries=changes, recommendations=mine)
         return len(rows), StatusChange.objects.filter(recommendation__in=mine).count()
 
     def _links(self, saved):
