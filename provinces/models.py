@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from tracker.natural_keys import NaturalKeyManager, NaturalKeyMixin
 from tracker.text import fold, folded, folded_search
 
 
@@ -39,10 +40,7 @@ class ProvinceQuerySet(models.QuerySet):
         return index
 
 
-class ProvinceManager(models.Manager.from_queryset(ProvinceQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
+class ProvinceManager(NaturalKeyManager.from_queryset(ProvinceQuerySet)):
     def resolver(self):
         """A function from what a person writes for a province to the province (or None): its
         code ("38", "8"), or a current or former name in any spelling ``matching_name``
@@ -93,8 +91,10 @@ def strip_province_prefix(folded_name: str) -> str:
     return name
 
 
-class Province(models.Model):
+class Province(NaturalKeyMixin, models.Model):
     """One of the 34 provincial-level units in force since 12 June 2025."""
+
+    NATURAL_KEY = ("code",)
 
     class Kind(models.TextChoices):
         PROVINCE = "province", _("province")
@@ -128,9 +128,6 @@ class Province(models.Model):
     def get_absolute_url(self):
         return reverse("provinces:detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.code,)
-
     @property
     def commune_level_units(self) -> int:
         """Wards + communes + special zones: the province's commune-level units."""
@@ -146,17 +143,14 @@ class Province(models.Model):
         return f"{prefix} {self.name}"
 
 
-class FormerProvinceManager(models.Manager):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
-
-
-class FormerProvince(models.Model):
+class FormerProvince(NaturalKeyMixin, models.Model):
     """A province as it was before the 2025 merger, and the province that absorbed it.
 
     Kept so that visit notes and imports naming a former province ("Bắc Giang", "Hải Dương")
     land on the province it now belongs to.
     """
+
+    NATURAL_KEY = ("name",)
 
     name = models.CharField(_("former name"), max_length=100, unique=True)
     province = models.ForeignKey(
@@ -167,7 +161,7 @@ class FormerProvince(models.Model):
     )
     search_name = folded("name")
 
-    objects = FormerProvinceManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("former province")
@@ -178,7 +172,7 @@ class FormerProvince(models.Model):
         return self.name
 
     def natural_key(self):
-        return (self.name,)
+        return super().natural_key()
 
     natural_key.dependencies = ["provinces.province"]
 

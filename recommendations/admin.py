@@ -14,7 +14,7 @@ from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerExportMi
 from . import access, import_admin  # noqa: F401 (registers the import batches' admin)
 from .forms import BulkTriageForm, RecommendationAdminForm
 from .imports.exporting import VisitNotesExportResource
-from .models import Authority, Recommendation, StatusChange
+from .models import RECOMMENDED_FIELDS, Authority, Recommendation, StatusChange
 from .resources import RecommendationResource
 from .services import (
     CONTENT_FIELDS,
@@ -126,17 +126,7 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "province",
-                    "visit",
-                    "text",
-                    "addressed_to",
-                    "theme",
-                    "fields",
-                    "obstacles",
-                ]
-            },
+            {"fields": RECOMMENDED_FIELDS},
         ),
         (_("Triage"), {"fields": ["responsible_unit", "priority", "due_date"]}),
         (_("Status"), {"fields": ["status", "new_status", "comment", "loaded_version"]}),

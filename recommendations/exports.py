@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from surveys.models import Delegation, Theme
+from tracker.import_formats import escape_formula
 
 from .models import CLOSED_STATUSES, Priority, Recommendation, Status
 
@@ -172,11 +173,6 @@ def _rows(queryset, build_url) -> Iterator[list]:
         yield [getattr(row, attribute) for attribute in attributes]
 
 
-# A cell starting with one of these is run as a formula by spreadsheet programs; a text that
-# begins with one (an imported "=…" or "-…") is kept as text by a leading apostrophe.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 _STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
 
 
@@ -208,8 +204,9 @@ def _csv_cell(value, date_text, datetime_text) -> str:
         return datetime_text(value)
     if isinstance(value, datetime.date):
         return date_text(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+    # A text a spreadsheet would run as a formula keeps a leading apostrophe, by the one rule
+    # every export follows (the visit-notes import drops it again).
+    return escape_formula(str(value))
 
 
 class _Echo:

@@ -6,7 +6,7 @@ from surveys.models import MinistryUnit
 from tracker.filters import DateInput
 
 from . import access
-from .models import CLOSED_STATUSES, Priority, Recommendation, Status
+from .models import CLOSED_STATUSES, RECOMMENDED_FIELDS, Priority, Recommendation, Status
 from .services import StaleRecommendation, check_transition
 
 
@@ -53,13 +53,7 @@ class RecommendationAdminForm(forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = [
-            "province",
-            "visit",
-            "text",
-            "addressed_to",
-            "theme",
-            "fields",
-            "obstacles",
+            *RECOMMENDED_FIELDS,
             "responsible_unit",
             "priority",
             "due_date",

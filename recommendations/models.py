@@ -10,14 +10,13 @@ from provinces.models import Province
 from surveys.models import (
     Field,
     Finding,
-    KeyedManager,
     MinistryUnit,
-    NaturalKeyManager,
     SourceReport,
     Theme,
     Visit,
     import_batch_field,
 )
+from tracker.natural_keys import NaturalKeyManager, NaturalKeyMixin
 from tracker.text import folded, folded_search
 
 
@@ -49,7 +48,7 @@ class Priority(models.IntegerChoices):
     URGENT = 40, _("urgent")
 
 
-class Authority(models.Model):
+class Authority(NaturalKeyMixin, models.Model):
     """A body a recommendation is addressed to: the ministry, the Ministry of Home Affairs,
     the Government…"""
 
@@ -68,9 +67,6 @@ class Authority(models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.code,)
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -171,12 +167,18 @@ class RecommendationQuerySet(models.QuerySet):
         return self.open().order_by("created_at", "pk")
 
 
-class RecommendationManager(KeyedManager.from_queryset(RecommendationQuerySet)):
+class RecommendationManager(NaturalKeyManager.from_queryset(RecommendationQuerySet)):
     pass
 
 
-class Recommendation(models.Model):
+#: What was recommended, in the order every form, admin page and export shows it.
+RECOMMENDED_FIELDS = ["province", "visit", "text", "addressed_to", "theme", "fields", "obstacles"]
+
+
+class Recommendation(NaturalKeyMixin, models.Model):
     """A recommendation (kiến nghị) a province made, followed until it is resolved."""
+
+    NATURAL_KEY = ("key",)
 
     Status = Status
     Priority = Priority
@@ -302,9 +304,6 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self):
         return reverse("recommendations:detail", args=[self.pk])
-
-    def natural_key(self):
-        return (self.key,)
 
     def clean(self):
         if self.visit_id and self.province_id and self.visit.province_id != self.province_id:

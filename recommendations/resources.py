@@ -4,7 +4,7 @@ from import_export import widgets
 from provinces.resources import ProvinceWidget, TrackerResource
 from surveys.models import Field, Finding, MinistryUnit, SourceReport, Visit
 
-from .models import Authority, Recommendation
+from .models import RECOMMENDED_FIELDS, Authority, Recommendation
 
 #: The workflow's fields, exported for reading. Nothing imports this resource: recommendations
 #: enter through the visit-notes import, whose format has no priority nor version column.
@@ -60,13 +60,7 @@ class RecommendationResource(TrackerResource):
         import_id_fields = ["key"]
         fields = [
             "key",
-            "province",
-            "visit",
-            "text",
-            "addressed_to",
-            "theme",
-            "fields",
-            "obstacles",
+            *RECOMMENDED_FIELDS,
             *WORKFLOW_FIELDS,
             "source",
         ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
+from tracker.natural_keys import NaturalKeyManager, NaturalKeyMixin
 from tracker.text import folded, folded_search
 
 
@@ -25,15 +26,7 @@ class Theme(models.TextChoices):
     ORGANISATION = "organisation", _("organisation and staffing")
 
 
-class NaturalKeyManager(models.Manager):
-    """A manager whose ``get_by_natural_key`` looks rows up by the model's ``NATURAL_KEY`` fields,
-    so fixtures can refer to rows by what a person reads, and reloading updates in place."""
-
-    def get_by_natural_key(self, *values):
-        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
-
-
-class SourceReport(models.Model):
+class SourceReport(NaturalKeyMixin, models.Model):
     """A published report the seed data was taken from, so each seeded row can be checked."""
 
     NATURAL_KEY = ("file_name",)
@@ -54,11 +47,8 @@ class SourceReport(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.file_name,)
 
-
-class MinistryUnit(models.Model):
+class MinistryUnit(NaturalKeyMixin, models.Model):
     """A unit of the ministry under Decree 55/2025/NĐ-CP: a delegation's home unit and the
     candidates for a recommendation's responsible unit."""
 
@@ -94,11 +84,8 @@ class MinistryUnit(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
 
-
-class Field(models.Model):
+class Field(NaturalKeyMixin, models.Model):
     """A field of state management of the ministry (lĩnh vực)."""
 
     NATURAL_KEY = ("code",)
@@ -124,11 +111,8 @@ class Field(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.code,)
 
-
-class Survey(models.Model):
+class Survey(NaturalKeyMixin, models.Model):
     """A survey campaign: the ministry's delegations sent to the provinces over a period."""
 
     NATURAL_KEY = ("slug",)
@@ -166,17 +150,11 @@ class Survey(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class DelegationManager(models.Manager):
-    def get_by_natural_key(self, survey_slug, number):
-        return self.get(survey__slug=survey_slug, number=number)
-
-
-class Delegation(models.Model):
+class Delegation(NaturalKeyMixin, models.Model):
     """An inspection delegation (đoàn công tác) of a survey campaign."""
+
+    NATURAL_KEY = ("survey__slug", "number")
 
     survey = models.ForeignKey(
         Survey, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("survey")
@@ -209,7 +187,7 @@ class Delegation(models.Model):
         verbose_name=_("source report"),
     )
 
-    objects = DelegationManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("delegation")
@@ -231,7 +209,7 @@ class Delegation(models.Model):
         return reverse("surveys:delegation_detail", args=[self.pk])
 
     def natural_key(self):
-        return (self.survey.slug, self.number)
+        return super().natural_key()
 
     natural_key.dependencies = ["surveys.survey"]
 
@@ -302,15 +280,10 @@ def import_batch_field():
     )
 
 
-class KeyedManager(models.Manager):
-    """Rows that carry a stable ``key`` (seed or import file), looked up by it in fixtures."""
-
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
-class Visit(models.Model):
+class Visit(NaturalKeyMixin, models.Model):
     """A delegation's working visit to a province; carries the visit notes."""
+
+    NATURAL_KEY = ("key",)
 
     key = models.CharField(
         _("key"),
@@ -360,7 +333,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = KeyedManager()
+    objects = NaturalKeyManager()
 
     class Meta:
         verbose_name = _("visit")
@@ -380,9 +353,6 @@ class Visit(models.Model):
         who = str(self.delegation) if self.delegation_id else _("Delegation (not named)")
         when = f" ({self.start_date:%d/%m/%Y})" if self.start_date else ""
         return f"{who} – {self.province}{when}"
-
-    def natural_key(self):
-        return (self.key,)
 
     def clean(self):
         if self.delegation_id and self.survey_id and self.delegation.survey_id != self.survey_id:
@@ -412,12 +382,14 @@ class FindingQuerySet(models.QuerySet):
         )
 
 
-class FindingManager(KeyedManager.from_queryset(FindingQuerySet)):
+class FindingManager(NaturalKeyManager.from_queryset(FindingQuerySet)):
     pass
 
 
-class Finding(models.Model):
+class Finding(NaturalKeyMixin, models.Model):
     """What a visit or the campaign found: an obstacle, or an achievement with its figure."""
+
+    NATURAL_KEY = ("key",)
 
     class Kind(models.TextChoices):
         OBSTACLE = "obstacle", _("obstacle")
@@ -525,9 +497,6 @@ class Finding(models.Model):
         if self.province_id:
             return reverse("provinces:detail", args=[self.province.slug]) + "#achievements"
         return reverse("provinces:list") + "#nationwide"
-
-    def natural_key(self):
-        return (self.key,)
 
     def clean(self):
         errors = {}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from provinces.models import Province
 from surveys.models import Delegation, Field, Finding, MinistryUnit, Survey, Theme
+from tracker.formats.vi import formats as vi_formats
 from tracker.text import fold_query
 
 from ..models import Authority, Status
@@ -39,26 +40,24 @@ def display_value(value):
     return text_of(value)
 
 
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+#: The site's own input formats (``tracker/formats/vi``): a date a form accepts, the import
+#: accepts, and the other way round – one list, not a second parser.
+DATE_PATTERNS = [*vi_formats.DATE_INPUT_FORMATS, *vi_formats.DATETIME_INPUT_FORMATS]
 
 
 def parse_date(value) -> datetime.date:
-    """dd/mm/yyyy (also with - or .), ISO yyyy-mm-dd, or a date cell of a spreadsheet."""
+    """dd/mm/yyyy (also with - or .), ISO yyyy-mm-dd (with a time, as some exports write it),
+    or a date cell of a spreadsheet."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     text = text_of(value)
-    try:
-        if match := _DATE.match(text):
-            day, month, year = (int(part) for part in match.groups())
-            return datetime.date(year, month, day)
-        if match := _ISO_DATE.match(text):
-            year, month, day = (int(part) for part in match.groups())
-            return datetime.date(year, month, day)
-    except ValueError:
-        pass
+    for pattern in DATE_PATTERNS:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
     raise ValueError(_("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": text})
 
 
