@@ -1,8 +1,20 @@
-"""Every write to a recommendation goes through one of these functions.
+"""Every write to a recommendation and its timeline goes through these functions.
 
-Each locks the row, checks the lifecycle and the permission rule (``access``), raises the
-version (so a save over someone else's change is refused rather than lost) and writes the
-history entry, all in one transaction; e-mail goes out only once that transaction commits.
+Nothing else saves a ``Recommendation`` or writes a ``StatusChange`` – not the admin (its form
+calls ``recommendation_edit``), not the pages, not the import, not the commands. Each function
+takes keyword arguments only and is named ``<entity>_<action>``.
+
+- One recommendation at a time (``recommendation_register``, ``recommendation_transition``,
+  ``recommendation_add_note``, ``recommendation_update``, ``recommendation_triage``,
+  ``recommendation_edit``, ``recommendations_bulk_apply``): lock the row, check the lifecycle
+  and the permission rule (``access``), raise the version (so a save over someone else's change
+  is refused rather than lost) and write the history entry, all in one transaction; e-mail goes
+  out only once that transaction commits.
+- The import's pair (``recommendation_import_check``, ``recommendations_import_write``): the
+  same questions asked of thousands of rows the import has locked, written in a few statements;
+  the write refuses a row whose version changed since it was read.
+- Synthetic data (``recommendations_bulk_load``, ``status_changes_bulk_load``): fictitious
+  rows for the benchmarks, loaded whole.
 """
 
 import datetime
