@@ -32,14 +32,19 @@ from import_export.results import Error, Result, RowResult
 
 from provinces.roles import is_ministry_staff
 from surveys.models import Finding, ImportBatch, Visit
-from tracker.admin import ReadOnlyAdminMixin, TrackerImportMixin, UploadForm
+from tracker.admin import (
+    PENDING_DIR,
+    PREVIEW_REFUSED,
+    ReadOnlyAdminMixin,
+    TrackerImportMixin,
+    UploadForm,
+)
 from tracker.import_formats import XLSX, FileTooLarge
 
 from . import imports
 from .models import Recommendation
 
-#: Where pending previews are kept in the default storage, and the session key naming them.
-PENDING_DIR = "imports/pending"
+#: The session key naming this user's pending visit-notes previews (kept in ``PENDING_DIR``).
 SESSION_KEY = "visit_notes_previews"
 
 
@@ -336,13 +341,7 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, TrackerImportMixin, admin.ModelAdmin)
         form = self._blank_form(request)
         taken = take_preview(request, confirm_form.data.get("preview", ""))
         if not confirm_form.is_valid() or taken is None:
-            form.add_error(
-                None,
-                _(
-                    "This preview cannot be confirmed: it was already imported, has expired or "
-                    "is not yours. Upload the file again."
-                ),
-            )
+            form.add_error(None, PREVIEW_REFUSED)
             return self._page(request, form=form)
         file_name, content = taken
         table = self._read(form, content=content, file_name=file_name)

@@ -2,13 +2,26 @@ import os
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin, ImportMixin
 from import_export.forms import ImportForm
+from import_export.tmp_storages import MediaStorage
 
 from tracker import import_formats
 from tracker.text import fold_query
+
+#: Where uploads wait between an import's preview and its confirmation (``default_storage``),
+#: and the session key listing this user's pending reference-data previews.
+PENDING_DIR = "imports/pending"
+PENDING_SESSION_KEY = "pending_imports"
+PREVIEW_REFUSED = _(
+    "This preview cannot be confirmed: it was already imported, has expired or is not yours. "
+    "Upload the file again."
+)
 
 
 class ReadOnlyAdminMixin:
@@ -112,6 +125,61 @@ class TrackerImportMixin(ImportMixin):
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    # The pending upload between preview and confirm: kept through Django's storage API (so
+    # several app servers share it) under a random name, which this user's session lists. The
+    # confirm form's hidden name is only trusted when the session lists it; a preview with
+    # errors is removed at once, one never confirmed by ``purge_import_previews``.
+
+    tmp_storage_class = MediaStorage
+
+    def get_tmp_storage_class_kwargs(self):
+        return {**super().get_tmp_storage_class_kwargs(), "MEDIA_FOLDER": PENDING_DIR}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(form, "cleaned_data", {}).get("import_file") if form else None
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            if context.get("confirm_form") is not None:
+                pending = request.session.get(PENDING_SESSION_KEY, [])
+                request.session[PENDING_SESSION_KEY] = [*pending, name]
+            else:
+                self._pending_storage(name).remove()  # a failed preview keeps nothing
+        return response
+
+    def _pending_storage(self, name):
+        return self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = request.POST.get("import_file_name", "")
+        chosen = request.POST.get("format", "")
+        pending = request.session.get(PENDING_SESSION_KEY, [])
+        valid_format = chosen.isdigit() and int(chosen) < len(self.get_import_formats())
+        if request.method == "POST" and name in pending and valid_format:
+            # Taken first: a double click finds nothing left to confirm.
+            pending.remove(name)
+            request.session[PENDING_SESSION_KEY] = pending
+            try:
+                return super().process_import(request, **kwargs)
+            except FileNotFoundError:
+                pass  # the preview vanished (purged): as if it had never been
+        form = self.create_import_form(request)
+        form.cleaned_data, form._errors = {}, ErrorDict()
+        form.add_error(None, PREVIEW_REFUSED)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.get_import_context_data(),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, [self.import_template_name], context)
 
 
 class TrackerExportMixin(ExportMixin):

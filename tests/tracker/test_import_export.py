@@ -101,7 +101,7 @@ def test_formulas_are_escaped_on_export(client, admin_user):
     )
     client.force_login(admin_user)
     rows = export_csv(client, Finding)
-    column = rows[0].index("description")
+    column = rows[0].index("Nội dung")  # the visit-notes format, the first export offered
     cells = [row[column] for row in rows[1:]]
     assert '\'=HYPERLINK("http://example.invalid","bấm")' in cells
     for prefix in "=+-@":
@@ -132,3 +132,93 @@ def test_semicolon_csv_with_bom_reads_like_comma_csv():
         dataset = CSV(encoding="utf-8-sig").create_dataset(data)
         assert dataset.headers == ["a", "b"]
         assert list(dataset) == [("1", "x,y")]
+
+
+# --- the reference-data preview and its confirmation, attacked --------------------------------
+
+PROVINCE_CSV = "\n".join(
+    [
+        "code,name,slug,kind,wards,communes,special_zones",
+        "22,Quảng Ninh mới,quang-ninh,province,1,1,0",
+        "",
+    ]
+)
+REFUSED = "Không xác nhận được bản xem trước này"
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+    return tmp_path / "media" / "imports" / "pending"
+
+
+def preview_province(client):
+    preview = import_csv(client, Province, PROVINCE_CSV)
+    form = preview.context["confirm_form"]
+    return {name: form.initial[name] for name in form.fields}
+
+
+def test_a_reference_preview_waits_in_private_storage_and_confirms(
+    client, admin_user, private_media
+):
+    client.force_login(admin_user)
+    data = preview_province(client)
+    assert [p.name for p in private_media.iterdir()] == [data["import_file_name"]]
+    response = client.post(_url(Province, "process_import"), data)
+    assert response.status_code == 302
+    assert Province.objects.get(code="22").name == "Quảng Ninh mới"
+    assert list(private_media.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"import_file_name": "../../../../etc/passwd"},
+        {"import_file_name": "0" * 32},
+        {"format": "9"},
+        {"format": "x"},
+    ],
+)
+def test_a_forged_reference_confirmation_is_a_form_error(client, admin_user, private_media, forged):
+    client.force_login(admin_user)
+    data = preview_province(client)
+    response = client.post(_url(Province, "process_import"), {**data, **forged})
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()
+    assert Province.objects.get(code="22").name == "Quảng Ninh"
+    assert [p.name for p in private_media.iterdir()] == [data["import_file_name"]]
+
+
+def test_another_users_reference_preview_cannot_be_confirmed(
+    client, admin_user, ministry_user, private_media
+):
+    client.force_login(admin_user)
+    data = preview_province(client)
+    client.force_login(grant(ministry_user, "import_province", "view_province"))
+    response = client.post(_url(Province, "process_import"), data)
+    assert REFUSED in response.content.decode()
+    assert Province.objects.get(code="22").name == "Quảng Ninh"
+    assert [p.name for p in private_media.iterdir()] == [data["import_file_name"]]
+
+
+def test_a_double_click_on_a_reference_confirmation_is_a_form_error(
+    client, admin_user, private_media
+):
+    client.force_login(admin_user)
+    data = preview_province(client)
+    assert client.post(_url(Province, "process_import"), data).status_code == 302
+    second = client.post(_url(Province, "process_import"), data)
+    assert second.status_code == 200 and REFUSED in second.content.decode()
+
+
+def test_a_failed_reference_preview_keeps_nothing(client, admin_user, private_media):
+    client.force_login(admin_user)
+    response = import_csv(client, Province, "code,name\n99,\n")
+    assert "confirm_form" not in response.context
+    assert not private_media.exists() or list(private_media.iterdir()) == []
