@@ -11,6 +11,7 @@ cannot be expressed – it is written with its province blank and the import wou
 
 import tablib
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from import_export import fields as columns
 from import_export import resources
 
@@ -115,7 +116,7 @@ class VisitNotesExportResource(resources.Resource):
 
     @classmethod
     def get_display_name(cls):
-        return "Ghi chép buổi làm việc (nhập lại được)"
+        return gettext_lazy("Visit notes (can be imported again)")
 
     def export(self, queryset=None, **kwargs):
         dataset = tablib.Dataset(headers=[column.header for column in COLUMNS])
