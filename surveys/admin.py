@@ -261,6 +261,8 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, TrackerImportMixin, admin.ModelAdmin)
     """
 
     resource_classes = [VisitNotesResource]
+    # The header is found below a report's title rows (see visit_notes.is_header).
+    formats = [visit_notes.VisitNotesCSV, visit_notes.VisitNotesXLSX]
     import_template_name = "admin/surveys/importbatch/import.html"
     skip_admin_log = True  # the batch is the record
     list_display = [

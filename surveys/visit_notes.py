@@ -50,6 +50,7 @@ from tracker.bulk import (
     replace_links,
 )
 from tracker.import_formats import CSV, XLSX
+from tracker.spreadsheets import Table, read_table
 from tracker.text import fold_query
 
 from .models import Delegation, Field, Finding, ImportBatch, MinistryUnit, Survey, Theme, Visit
@@ -237,6 +238,33 @@ _HEADER_INDEX = {
     for column in COLUMNS
     for name in (column.header, column.name, column.name.replace("_", " "), *column.aliases)
 }
+REQUIRED_COLUMNS = frozenset(column.name for column in COLUMNS if column.required)
+
+
+def is_header(cells: list[str]) -> bool:
+    """The header row of a visit-notes sheet: it names every required column (for
+    ``tracker.spreadsheets.read_table``, which looks for it below a report's title rows)."""
+    return {_HEADER_INDEX.get(_header_key(cell)) for cell in cells} >= REQUIRED_COLUMNS
+
+
+def is_key_column(header: str) -> bool:
+    """A required column: a row that fills too few of them after the table is its footer."""
+    return _HEADER_INDEX.get(_header_key(header)) in REQUIRED_COLUMNS
+
+
+class VisitNotesCSV(CSV):
+    is_header = staticmethod(is_header)
+    key_columns = staticmethod(is_key_column)
+
+
+class VisitNotesXLSX(XLSX):
+    is_header = staticmethod(is_header)
+    key_columns = staticmethod(is_key_column)
+
+
+def read_file(data: bytes, *, file_name: str) -> Table:
+    """A visit-notes file as a table (raises ``tracker.spreadsheets.SpreadsheetError``)."""
+    return read_table(data, file_name=file_name, is_header=is_header, key_columns=is_key_column)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -836,6 +864,10 @@ class VisitNotesImport:
     def __init__(
         self, dataset, *, user, file_name: str, dry_run: bool, via: str, record_dry_run: bool
     ):
+        # A Table keeps the line numbers the spreadsheet shows; a dataset read elsewhere
+        # starts on line 1 (or carries the table it was read from).
+        if not isinstance(dataset, Table):
+            dataset = getattr(dataset, "table", None) or Table.from_dataset(dataset)
         self.dataset = dataset
         self.user = user
         self.dry_run = dry_run
@@ -876,11 +908,12 @@ class VisitNotesImport:
 
     def _outcomes(self, names) -> list[RowOutcome]:
         outcomes = []
-        for index, values in enumerate(self.dataset, start=2):  # line 1 is the header
+        for row in self.dataset:
+            values = row.values
             if all(_text(value) == "" for value in values):
                 continue  # a blank line inside the sheet
             cells = {name: value for name, value in zip(names, values, strict=False) if name}
-            outcomes.append(RowOutcome(line=index, values=cells))
+            outcomes.append(RowOutcome(line=row.line, values=cells))
         return outcomes
 
     # -- planning ---------------------------------------------------------------------------
@@ -1230,7 +1263,8 @@ def import_visit_notes(
     via: str = ImportBatch.Via.ADMIN,
     record_dry_run: bool = False,
 ) -> Report:
-    """Import a visit-notes dataset (a ``tablib.Dataset`` read by ``tracker.import_formats``).
+    """Import a visit-notes table (``read_file``), or a ``tablib.Dataset`` whose header is
+    line 1 (or that carries the table it was read from, as ``tracker.import_formats`` gives).
 
     Raises PermissionDenied when ``user`` may not import at all; everything else wrong with the
     file is in the returned report, and then nothing has been written. A batch is recorded for

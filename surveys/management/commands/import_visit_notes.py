@@ -8,10 +8,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from surveys.models import ImportBatch
-from surveys.visit_notes import import_visit_notes
-from tracker.import_formats import CSV, XLSX, FileTooLarge
+from surveys.visit_notes import import_visit_notes, read_file
+from tracker.spreadsheets import SpreadsheetError
 
-READERS = {".csv": lambda: CSV(encoding="utf-8-sig"), ".xlsx": XLSX}
+EXTENSIONS = (".csv", ".xlsx")
 
 
 class Command(BaseCommand):
@@ -36,8 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run=False, user=None, verbosity=1, **options):
         path = Path(file)
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
+        if path.suffix.lower() not in EXTENSIONS:
             raise CommandError(_("“%(name)s” is not a CSV or XLSX file.") % {"name": path.name})
         if not path.is_file():
             raise CommandError(_("There is no file %(name)s.") % {"name": path})
@@ -56,23 +55,12 @@ class Command(BaseCommand):
                 _("No --user given: acting as the system, without permission checks.")
             )
         try:
-            dataset = reader().create_dataset(path.read_bytes())
-        except FileTooLarge as error:
-            raise CommandError(
-                _("The file has more than %(limit)s rows; split it and import each part.")
-                % {"limit": settings.IMPORT_MAX_ROWS}
-            ) from error
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                _("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving.")
-            ) from error
-        except Exception as error:
-            raise CommandError(
-                _("The file cannot be read. Check that it is a real CSV or XLSX file.")
-            ) from error
+            table = read_file(path.read_bytes(), file_name=path.name)
+        except SpreadsheetError as error:
+            raise CommandError(str(error)) from error
         try:
             report = import_visit_notes(
-                dataset,
+                table,
                 user=acting,
                 file_name=path.name,
                 dry_run=dry_run,
