@@ -867,7 +867,8 @@ class VisitNotesImport:
         # A Table keeps the line numbers the spreadsheet shows; a dataset read elsewhere
         # starts on line 1 (or carries the table it was read from).
         if not isinstance(dataset, Table):
-            dataset = getattr(dataset, "table", None) or Table.from_dataset(dataset)
+            table = getattr(dataset, "table", None)
+            dataset = Table.from_dataset(dataset) if table is None else table
         self.dataset = dataset
         self.user = user
         self.dry_run = dry_run

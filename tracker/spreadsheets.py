@@ -75,6 +75,8 @@ ROW_MARGIN = 1000
 MAX_COLUMNS = 64
 #: Headers of an ordinal column ("STT", "Số TT", "Số thứ tự"), folded: dropped on reading.
 ORDINAL_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+#: How a signature block below a table opens, folded: "Nơi nhận:", "NGƯỜI LẬP BIỂU", "TM. …".
+FOOTER_WORDS = ("noi nhan", "nguoi lap", "nguoi ky", "thu truong", "giam doc", "tm.", "kt.")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 TEXT_EXTENSIONS = (".csv", ".txt")
 
@@ -303,7 +305,8 @@ class _Reader:
             # No sheet has the header: the first one's first row, for the caller to report.
             sheet = book.get_sheet_by_index(first)
             table = self._table(sheet.iter_rows(), stop_at_limit=False, fallback=True)
-            table = table or Table(headers=[])
+            if table is None:
+                table = Table(headers=[])
             table.sheet_name = sheet.name
             return table
         except SpreadsheetError:
@@ -359,19 +362,39 @@ class _Reader:
         return table
 
     def _end(self, headers: list[str], body: list[list]) -> int:
-        """How many rows after the header are the table: up to the last row that fills half of
-        the key columns, then on to the first blank row; what follows is the footer."""
+        """How many rows after the header are the table.
+
+        The table ends at a blank row when the next non-blank row is not a row of the table –
+        it fills fewer than half of the key columns, or opens with a signature block's words
+        ("Nơi nhận:", "Người lập biểu") – and no row after it fills every key column. So a
+        blank row between rows is kept (the lines stay Excel's), and a row with a few cells
+        missing is still a row, for the import to report."""
         named = [i for i, header in enumerate(headers) if header]
         keys = [i for i in named if self.key_columns and self.key_columns(headers[i])] or named
         needed = max(1, math.ceil(len(keys) / 2))
-        last = None
+
+        def filled(values) -> int:
+            return sum(1 for i in keys if not is_blank((values[i],)))
+
+        def opens_footer(values) -> bool:
+            first = next((cell_text(value) for value in values if cell_text(value)), "")
+            return fold_query(first).startswith(FOOTER_WORDS)
+
+        full_after = [False] * (len(body) + 1)  # does a row at or after i fill every key?
         for index in range(len(body) - 1, -1, -1):
-            values = body[index]
-            if sum(1 for i in keys if not is_blank((values[i],))) >= needed:
-                last = index
-                break
-        start = 0 if last is None else last
-        end = start
-        while end < len(body) and not is_blank(body[end]):
-            end += 1
+            full_after[index] = full_after[index + 1] or filled(body[index]) == len(keys)
+        end = len(body)
+        while end and is_blank(body[end - 1]):
+            end -= 1
+        seen_row = False
+        for index, values in enumerate(body[:end]):
+            if not is_blank(values):
+                seen_row = True
+                continue
+            if not seen_row:
+                continue
+            following = next(i for i in range(index, end) if not is_blank(body[i]))
+            row = body[following]
+            if (filled(row) < needed or opens_footer(row)) and not full_after[following]:
+                return index
         return end
