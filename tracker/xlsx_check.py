@@ -9,9 +9,11 @@ calamine sees the file, :func:`check_xlsx`
 
 - adds up the parts' sizes as the zip declares them, then inflates every part itself (bounded,
   without keeping it) so a size the zip lies about is caught too;
-- reads each worksheet's XML as a stream (expat, chunk by chunk, nothing kept) and refuses a
-  declared ``<dimension>`` or a cell reference beyond the row and column limits, counting rows
-  and cells without an ``r`` attribute the way a reader places them;
+- reads each worksheet's XML as a stream – the parts the workbook's relationships name as
+  sheets, wherever they are, and every other XML part – chunk by chunk, nothing kept: regular
+  expressions for the XML Excel writes, expat for anything else. It refuses a declared
+  ``<dimension>`` or a cell reference beyond the row and column limits, counting rows and
+  cells without an ``r`` attribute the way a reader places them;
 - adds up the length of the shared strings the cells refer to, and refuses past a budget.
 
 Each refusal is a :class:`~tracker.spreadsheets.SpreadsheetError` with a message for the person
@@ -19,6 +21,7 @@ who sent the file.
 """
 
 import itertools
+import posixpath
 import re
 import struct
 import zipfile
@@ -288,6 +291,23 @@ def _shared_string_lengths(archive, info, budget) -> array:
     return lengths
 
 
+def _relationships(archive, infos, budget) -> list[tuple[str, str]]:
+    """(type, part name) of each relationship of the workbook."""
+    found = []
+    rels = [info for info in infos if info.filename.lower() == "xl/_rels/workbook.xml.rels"]
+
+    def start(name, attributes):
+        if _local(name) == "Relationship":
+            # Relative to xl/ or from the root: both readings, as a reader may try either.
+            target = attributes.get("Target", "").lower()
+            for name in (target.lstrip("/"), posixpath.join("xl", target.lstrip("/"))):
+                found.append((attributes.get("Type", ""), posixpath.normpath(name)))
+
+    for info in rels:
+        _parse(_parser(start=start), _member_stream(archive, info, budget))
+    return found
+
+
 def check_xlsx(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Raise :class:`XlsxLimitExceeded` if reading ``archive`` could exceed ``limits``;
     ``zipfile.BadZipFile`` or ``expat.ExpatError`` if a part is not what it claims."""
@@ -297,18 +317,26 @@ def check_xlsx(archive: zipfile.ZipFile, limits: Limits) -> None:
     # What the parts really inflate to, whatever the zip declares: each one read through once,
     # nothing kept, the total held to the same budget.
     budget = _Budget(limits.unpacked_bytes)
-    sheets, shared = [], None
+    relationships = _relationships(archive, infos, budget)
+    shared_names = {"xl/sharedstrings.xml"} | {
+        target for kind, target in relationships if kind.endswith("/sharedStrings")
+    }
+    # The sheets the workbook points to, wherever they are and whatever they are called, and
+    # every other XML part (a part that holds no rows costs one quick pass).
+    sheet_names = {target for kind, target in relationships if kind.endswith("/worksheet")}
+    sheets, shared = [], []
     for info in infos:
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+        name = info.filename.lower()
+        if name in shared_names:
+            shared.append(info)
+        elif name in sheet_names or name.endswith(".xml"):
             sheets.append(info)
-        elif info.filename == "xl/sharedStrings.xml":
-            shared = info
-        else:
+        else:  # images, printer settings, macros: only their size matters
             for _chunk in _member_stream(archive, info, budget):
                 pass
     string_lengths = array("I")
-    if shared is not None:
-        string_lengths = _shared_string_lengths(archive, shared, budget)
+    for info in shared:
+        string_lengths = _shared_string_lengths(archive, info, budget)
     text_used = [0]
     for info in sheets:
         used_before = text_used[0]

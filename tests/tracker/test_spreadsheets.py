@@ -532,3 +532,31 @@ def test_the_largest_file_accepted_stays_within_memory(tmp_path):
     print("largest", path.stat().st_size, outcome, time.perf_counter() - started)
     assert outcome.get("rows") == count, outcome
     assert outcome["peak_mb"] < MEMORY_LIMIT_MB
+
+
+@pytest.mark.parametrize(
+    ("target", "part"),
+    [
+        (b"media/image1.png", "xl/media/image1.png"),
+        (b"/media/image1.png", "media/image1.png"),
+        (b"/xl/media/image1.png", "xl/media/image1.png"),
+    ],
+)
+def test_a_sheet_hidden_under_another_name_is_checked_too(target, part):
+    """calamine follows the workbook's relationships: a sheet named like an image is a sheet."""
+    data = crafted_xlsx(['<row r="1"><c r="A1"><v>1</v></c></row>'])
+    evil = (
+        _SHEET_START + '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"worksheets/sheet1.xml", target)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, content)
+        archive.writestr(part, evil)
+    with pytest.raises(TooManyRows):
+        read_table(buffer.getvalue(), file_name="a.xlsx")
