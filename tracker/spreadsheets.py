@@ -204,7 +204,10 @@ def _looks_binary(data: bytes) -> bool:
         return True
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False  # UTF-16 text: refused as an encoding, with the message that says so
-    return head.count(b"\x00") > len(head) // 100
+    # A stray NUL in a cell is the row's problem (the import reports it); a binary file is
+    # full of them.
+    nuls = head.count(b"\x00")
+    return nuls > 8 and nuls > len(head) // 100
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -181,6 +181,11 @@ def test_other_content_is_refused_plainly(data, name, message):
         read_table(data, file_name=name)
 
 
+def test_a_nul_in_a_cell_is_left_to_the_import():
+    table = read_table(b"a,b\r\nx\x00y,z\r\n", file_name="a.csv")
+    assert table.rows[0].values == ("x\x00y", "z")
+
+
 def test_a_zip_that_is_not_a_workbook_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
