@@ -124,7 +124,10 @@ def _too_many_columns(limit: int) -> SpreadsheetError:
 
 
 def is_blank(values) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+    for value in values:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def cell_text(value) -> str:
@@ -355,7 +358,7 @@ class _Reader:
             else:
                 body.append([values[i] if i < len(values) else None for i in keep])
         body = body[: self._end(headers, body)]
-        if sum(1 for values in body if not is_blank(values)) > self.max_rows:
+        if len(body) > self.max_rows and sum(not is_blank(v) for v in body) > self.max_rows:
             raise TooManyRows(self.max_rows)
         table = Table(headers=headers, header_line=header_line)
         table.rows = [
@@ -377,27 +380,37 @@ class _Reader:
         needed = max(1, math.ceil(len(keys) / 2))
 
         def filled(values) -> int:
-            return sum(1 for i in keys if not is_blank((values[i],)))
+            count = 0
+            for i in keys:
+                value = values[i]
+                if value is not None and (not isinstance(value, str) or value.strip()):
+                    count += 1
+            return count
 
         def opens_footer(values) -> bool:
             first = next((cell_text(value) for value in values if cell_text(value)), "")
             return fold_query(first).startswith(FOOTER_WORDS)
 
-        full_after = [False] * (len(body) + 1)  # does a row at or after i fill every key?
-        for index in range(len(body) - 1, -1, -1):
-            full_after[index] = full_after[index + 1] or filled(body[index]) == len(keys)
         end = len(body)
         while end and is_blank(body[end - 1]):
             end -= 1
-        seen_row = False
-        for index, values in enumerate(body[:end]):
-            if not is_blank(values):
+        full_after = None  # does a row at or after i fill every key? (worked out when needed)
+        seen_row, index = False, 0
+        while index < end:
+            if not is_blank(body[index]):
                 seen_row = True
+                index += 1
                 continue
-            if not seen_row:
-                continue
-            following = next(i for i in range(index, end) if not is_blank(body[i]))
+            following = index + 1
+            while is_blank(body[following]):  # a run of blank rows; a row ends it (end)
+                following += 1
             row = body[following]
-            if (filled(row) < needed or opens_footer(row)) and not full_after[following]:
-                return index
+            if seen_row and (filled(row) < needed or opens_footer(row)):
+                if full_after is None:
+                    full_after = [False] * (end + 1)
+                    for i in range(end - 1, -1, -1):
+                        full_after[i] = full_after[i + 1] or filled(body[i]) == len(keys)
+                if not full_after[following]:
+                    return index
+            index = following
         return end

@@ -193,8 +193,18 @@ _SHARED_INDEXES = re.compile(
 )
 
 
-def _tags(part: bytes, opening: bytes) -> int:
-    return sum(part.count(opening + after) for after in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+_OTHER_C_TAGS = re.compile(rb"<c[A-Za-z]")  # <col>, <cfRule>…: not cells
+_OTHER_ROW_TAGS = re.compile(rb"<row[A-Za-z]")  # <rowBreaks>…: not rows
+
+
+def _tags(part: bytes, opening: bytes, others: re.Pattern) -> int:
+    """How many elements named by ``opening`` ("<c", "<row") start in ``part``, however
+    their attributes are written; one pass, and a second only where other names share the
+    prefix."""
+    count = part.count(opening)
+    if count:
+        count -= len(others.findall(part))
+    return count
 
 
 def _fast_scan(stream, limits: Limits, string_lengths: array, text_used: list[int]) -> bool:
@@ -213,23 +223,30 @@ def _fast_scan(stream, limits: Limits, string_lengths: array, text_used: list[in
                 continue
             cut += len(_ROW_END)
             part, carry = buffer[:cut], buffer[cut:]
-        if _PREFIXED_TAG.search(part):
+        # A prefixed row, cell or dimension ("<x:c") holds ":c", ":row" or ":dimension".
+        if (b":c" in part or b":row" in part or b":dimension" in part) and _PREFIXED_TAG.search(
+            part
+        ):
             return False
         rows = _ROW_NUMBERS.findall(part)
         cell_rows = _CELL_ROWS.findall(part)
         # Every row and cell tag, however written, must be one the patterns read.
-        if len(rows) != _tags(part, b"<row") or len(cell_rows) != _tags(part, b"<c"):
+        if len(rows) != _tags(part, b"<row", _OTHER_ROW_TAGS):
             return False
-        if rows and max(map(int, rows)) > limits.rows:
-            raise XlsxLimitExceeded("rows")
-        if cell_rows and max(map(int, cell_rows)) > limits.rows:
+        if len(cell_rows) != _tags(part, b"<c", _OTHER_C_TAGS):
+            return False
+        # Each number once (a row's cells share it), then as numbers.
+        numbers = set(rows).union(cell_rows)
+        if numbers and max(map(int, numbers)) > limits.rows:
             raise XlsxLimitExceeded("rows")
         columns = set(_CELL_COLUMNS.findall(part))
         if columns and max(map(column_number, map(bytes.decode, columns))) > limits.columns:
             raise XlsxLimitExceeded("columns")
-        dimensions = _DIMENSION.findall(part)
-        if len(dimensions) != part.count(b"<dimension"):
-            return False
+        dimensions = []
+        if b"<dimension" in part:
+            dimensions = _DIMENSION.findall(part)
+            if len(dimensions) != part.count(b"<dimension"):
+                return False
         for dimension in dimensions:
             for corner in dimension.decode().split(":"):
                 if match := _CELL_REF.match(corner):
@@ -239,7 +256,8 @@ def _fast_scan(stream, limits: Limits, string_lengths: array, text_used: list[in
                         raise XlsxLimitExceeded("columns")
         indexes = _SHARED_INDEXES.findall(part)
         # Any t="s" however spelt contains "s" or 's'; more of those than cells read: expat.
-        if len(indexes) != part.count(b'"s"') + part.count(b"'s'"):
+        quoted = part.count(b'"s"') + (part.count(b"'s'") if b"'" in part else 0)
+        if len(indexes) != quoted:
             return False
         if indexes:
             try:
