@@ -565,3 +565,21 @@ def test_a_sheet_hidden_under_another_name_is_checked_too(target, part):
         archive.writestr(part, evil)
     with pytest.raises(TooManyRows):
         read_table(buffer.getvalue(), file_name="a.xlsx")
+
+
+def test_a_part_that_inflates_past_what_the_zip_declares_is_refused():
+    """The sizes in a zip are the sender's word: each part is inflated (never kept) and
+    counted."""
+    rows = ['<row r="1"><c r="A1"><v>1</v></c></row>']
+    buffer = io.BytesIO(crafted_xlsx(rows))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (10 * 1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/media/padding.bin")
+    # The declared size, in the local header and in the central directory, becomes 100 bytes.
+    data[info.header_offset + 22 : info.header_offset + 26] = (100).to_bytes(4, "little")
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/media/padding.bin"))
+    data[entry + 24 : entry + 28] = (100).to_bytes(4, "little")
+    assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/media/padding.bin").file_size == 100
+    with pytest.raises(SpreadsheetError, match="quá lớn"):
+        read_table(bytes(data), file_name="a.xlsx", max_rows=10, max_columns=4)
