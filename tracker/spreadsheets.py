@@ -17,7 +17,6 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from xml.parsers import expat
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -167,10 +166,11 @@ def read_table(
       has such a row is read; if none has, the first sheet's first non-blank row is the header
       (so the caller can say which columns are missing).
     - An ordinal column ("STT") is dropped.
-    - The table ends at its last row; a blank row followed only by rows that fill fewer than
-      half of the key columns (``key_columns(header)``, default every named column) is the
-      footer ("Nơi nhận:", "NGƯỜI LẬP BIỂU", signatures) and is dropped. Blank rows inside the
-      table are kept, so each row keeps the line number Excel shows.
+    - The footer is dropped: the table ends at a blank row whose next row fills fewer than
+      half of the key columns (``key_columns(header)``; default every named column) or opens
+      with a signature block's words ("Nơi nhận:", "NGƯỜI LẬP BIỂU"), unless a row filling
+      every key column comes later. Blank rows inside the table are kept, so each row keeps
+      the line number Excel shows.
     - Refused with :class:`SpreadsheetError`: more than ``max_bytes``; more than ``max_rows``
       rows in the table (:class:`TooManyRows`; reading stops there); more than ``max_columns``
       columns; for an XLSX, anything that could make parsing exceed those limits, checked
@@ -289,7 +289,7 @@ class _Reader:
             ) from error
         except SpreadsheetError:
             raise
-        except (zipfile.BadZipFile, expat.ExpatError, Exception) as error:
+        except Exception as error:  # BadZipFile, ExpatError, a truncated part…
             raise _unreadable() from error
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
