@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import os
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -226,13 +227,25 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        if encoding == "utf-8-sig":
+        if encoding == "utf-8-sig" or _damaged_utf8(data):
             raise _not_text() from None
         try:
             text, encoding = data.decode("cp1258"), "cp1258"
         except UnicodeDecodeError:
             raise _not_text() from None
     return _nfc(text), encoding
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 text with a few bad bytes (a cut-and-paste, a truncated copy), not Windows-1258:
+    read as Windows-1258 it would import as mojibake ("Ä‘" for "đ"). In Windows-1258 text
+    nearly every accented letter is an invalid UTF-8 byte and valid sequences are rare."""
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd")
+    return valid > 10 * invalid
 
 
 def _delimiter(lines: list[str]) -> str:

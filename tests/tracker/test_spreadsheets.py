@@ -151,6 +151,8 @@ def test_windows_1258_is_decoded_and_composed():
     [
         "Mã,Tỉnh\r\nx,Huế\r\n".encode("utf-16"),  # "Unicode Text"
         "Mã,Tỉnh\r\n".encode() + b"\x81\x8d,x\r\n",  # neither UTF-8 nor Windows-1258
+        # UTF-8 with one bad byte: not read as Windows-1258 mojibake.
+        ("Mã,Tỉnh\r\n" + "x,Thành phố Hồ Chí Minh\r\n" * 3).encode() + b"y,\xff\r\n",
     ],
 )
 def test_other_encodings_keep_the_clear_message(data):
