@@ -39,7 +39,8 @@ from tracker.admin import (
     TrackerImportMixin,
     UploadForm,
 )
-from tracker.import_formats import XLSX, FileTooLarge
+from tracker.import_formats import XLSX
+from tracker.spreadsheets import SpreadsheetError
 
 from . import imports
 from .models import Recommendation
@@ -289,22 +290,8 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, TrackerImportMixin, admin.ModelAdmin)
         """The file as a table, or None with the reason on the form."""
         try:
             return imports.read_table(content=content, file_name=file_name)
-        except FileTooLarge:
-            form.add_error(
-                "import_file",
-                _("The file has more than %(limit)s rows; split it and import each part.")
-                % {"limit": settings.IMPORT_MAX_ROWS},
-            )
-        except UnicodeDecodeError:
-            form.add_error(
-                "import_file",
-                _("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving."),
-            )
-        except Exception:
-            form.add_error(
-                "import_file",
-                _("The file cannot be read. Check that it is a real CSV or XLSX file."),
-            )
+        except SpreadsheetError as error:
+            form.add_error("import_file", str(error))
         return None
 
     def import_action(self, request, **kwargs):

@@ -12,6 +12,7 @@ from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
 from tracker import import_formats
+from tracker.spreadsheets import SpreadsheetError
 from tracker.text import fold_query
 
 #: Where uploads wait between an import's preview and its confirmation (``default_storage``),
@@ -89,7 +90,8 @@ class UploadForm(ImportForm):
         upload, chosen = cleaned.get("import_file"), cleaned.get("format")
         if upload is not None and chosen not in (None, ""):
             extension = os.path.splitext(upload.name)[1].lower()
-            if self.format_classes[int(chosen)] is not self.EXTENSIONS.get(extension):
+            # A subclass (a format that knows its header row) matches its base's extension.
+            if not issubclass(self.format_classes[int(chosen)], self.EXTENSIONS.get(extension)):
                 self.add_error(
                     "format", _("The format chosen does not match the file's extension.")
                 )
@@ -105,14 +107,8 @@ class TrackerImportMixin(ImportMixin):
     import_form_class = UploadForm
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, import_formats.FileTooLarge):
-            message = _("The file has more than %(limit)s rows; split it and import each part.")
-            form.add_error("import_file", message % {"limit": settings.IMPORT_MAX_ROWS})
-        elif isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving."),
-            )
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
         else:
             form.add_error(
                 "import_file",

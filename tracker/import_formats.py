@@ -1,28 +1,26 @@
 """The two file formats imports and exports accept, tuned for files made by real offices.
 
-- CSV: UTF-8 with or without the BOM Excel writes, comma- or semicolon-separated (Excel in a
-  Vietnamese locale saves with semicolons), blank trailing lines dropped.
-- XLSX: the first sheet (read with python-calamine), blank trailing rows dropped; blank rows in
-  between are kept so line numbers in the report match what Excel shows. Date cells arrive as
-  dates, numbers as numbers.
+- Reading goes through ``tracker.spreadsheets.read_table`` for both formats, so every import
+  path is bounded the same way (size, rows, columns; an XLSX checked before it is parsed), reads
+  UTF-8 or Windows-1258 CSV, comma or semicolon, and finds the header of a report-style sheet.
+  The format follows the file's content. The dataset carries the table it came from
+  (``dataset.table``), whose rows keep the line numbers Excel shows.
 - On export every text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is
   prefixed with an apostrophe. django-import-export's own setting for this
   (``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``) only strips a leading "=", which leaves
   "+cmd|…" and "@SUM(…)" live.
 """
 
-import csv
-import io
-
 import tablib
-from django.conf import settings
 from import_export.formats import base_formats
+
+from tracker.spreadsheets import Table, TooManyRows, read_table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class FileTooLarge(ValueError):
-    pass
+#: The row limit's refusal, by the name the callers already catch.
+FileTooLarge = TooManyRows
 
 
 def escape_formula(value):
@@ -47,74 +45,50 @@ def _escaped(dataset: tablib.Dataset) -> tablib.Dataset:
     return safe
 
 
-def _is_blank(values) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
-
-
-def _drop_trailing_blank_rows(rows: list[list]) -> list[list]:
-    while rows and _is_blank(rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _dataset(headers, rows) -> tablib.Dataset:
-    headers = [("" if header is None else str(header)).strip() for header in headers]
-    width = len(headers)
-    dataset = tablib.Dataset(headers=headers)
-    for row in _drop_trailing_blank_rows(rows):
-        row = list(row)[:width]
-        dataset.append(row + [None] * (width - len(row)))
+def dataset_from_table(table: Table) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=table.headers)
+    for row in table.rows:
+        dataset.append(row.values)
+    dataset.table = table
     return dataset
 
 
-def _check_rows(count: int) -> None:
-    if count > settings.IMPORT_MAX_ROWS:
-        raise FileTooLarge(count)
+class _Reading:
+    """Reading through ``read_table``. A subclass may set ``is_header`` and ``key_columns``
+    (see ``read_table``) for a format whose header it recognises."""
 
+    is_header = None
+    key_columns = None
+    FILE_NAME = ""
 
-class CSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        text = in_stream.removeprefix("\ufeff")
-        sample = text[:4096]
-        first_line = sample.splitlines()[0] if sample else ""
-        # The header row decides: whichever separator splits it into more columns.
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        if not rows:
-            return tablib.Dataset()
-        _check_rows(len(rows) - 1)
-        return _dataset(rows[0], rows[1:])
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode()
+        table = read_table(
+            in_stream,
+            file_name=self.FILE_NAME,
+            is_header=self.is_header,
+            key_columns=self.key_columns,
+        )
+        return dataset_from_table(table)
+
+    def is_binary(self):
+        # The bytes as uploaded: the reader decides the encoding (UTF-8 or Windows-1258).
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+
+class CSV(_Reading, base_formats.CSV):
+    FILE_NAME = "upload.csv"
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(_escaped(dataset), **kwargs)
 
 
-class XLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream):
-        # python-calamine (Rust) reads a 10,000-row sheet in a tenth of the time openpyxl
-        # takes (1.6 s here), which alone was most of an import's time; openpyxl still writes
-        # the exports.
-        from python_calamine import CalamineWorkbook
-
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(in_stream)).get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-        headers = next(rows, None)
-        if headers is None:
-            return tablib.Dataset()
-        data, blank_run = [], 0
-        for row in rows:
-            # Formatted but empty rows can run to the sheet's last line: count them, and only
-            # keep those followed by data (so line numbers stay right).
-            if _is_blank(row):
-                blank_run += 1
-                continue
-            data.extend([None] for _ in range(blank_run))
-            blank_run = 0
-            data.append(list(row))
-            _check_rows(len(data))
-        return _dataset(headers, data)
+class XLSX(_Reading, base_formats.XLSX):
+    FILE_NAME = "upload.xlsx"
 
     def export_data(self, dataset, **kwargs):
         return super().export_data(_escaped(dataset), **kwargs)

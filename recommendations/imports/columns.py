@@ -198,6 +198,20 @@ HEADER_INDEX = {
 }
 
 
+REQUIRED_COLUMNS = frozenset(column.name for column in COLUMNS if column.required)
+
+
+def is_header(cells: list[str]) -> bool:
+    """The header row of a visit-notes sheet: it names every required column (the reader looks
+    for it below a report's title rows)."""
+    return {HEADER_INDEX.get(header_key(cell)) for cell in cells} >= REQUIRED_COLUMNS
+
+
+def is_key_column(header: str) -> bool:
+    """A required column: a row after the table that fills too few of them is its footer."""
+    return HEADER_INDEX.get(header_key(header)) in REQUIRED_COLUMNS
+
+
 def match_headers(headers) -> tuple[list[str | None], list[str]]:
     """The column name of each header (None for a blank one) and what is wrong with the
     header row: unknown, repeated and missing columns."""

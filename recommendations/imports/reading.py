@@ -1,43 +1,37 @@
 """Reading a file into the engine's input: a ``tracker.spreadsheets.Table`` whose rows carry the
 spreadsheet's own line numbers, then one ``RowOutcome`` per non-blank line.
 
-The readers themselves (CSV, XLSX and their limits) are ``tracker.import_formats``; this module
-only picks one by the file's name and adapts what it returns (``read_table`` is the one seam to
-change when the readers return a ``Table`` themselves).
+The reader itself is ``tracker.spreadsheets.read_table`` (CSV in UTF-8 or Windows-1258, XLSX
+checked before it is parsed and bounded while it is read, the header found below a report's
+title rows, a footer after the table left out); this module tells it what the header looks like.
 """
 
-import os
 import re
 
 from django.utils.translation import gettext as _
 
-from tracker.import_formats import CSV, XLSX, unescape_formula
+from tracker import spreadsheets
+from tracker.import_formats import unescape_formula
 from tracker.spreadsheets import Table
 
+from .columns import is_header, is_key_column
 from .report import RowOutcome
 from .resolving import text_of
 
-#: The readers by file extension; the format follows the file, never a choice in a form.
-READERS = {".csv": lambda: CSV(encoding="utf-8-sig"), ".xlsx": XLSX}
+#: The files the import reads; the content decides how they are parsed.
+EXTENSIONS = (".csv", ".xlsx")
 
 #: Control characters no office text contains (tab, line feed and carriage return are kept:
 #: a cell may hold several lines). A NUL would fail the database's write at the confirm step.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def reader_for(file_name: str):
-    """The reader for ``file_name``'s extension, or None when it is neither CSV nor XLSX."""
-    factory = READERS.get(os.path.splitext(file_name)[1].lower())
-    return factory() if factory else None
-
-
 def read_table(*, content: bytes, file_name: str) -> Table:
-    """Read an uploaded file. Raises ValueError for an unknown extension, and whatever the
-    reader raises (``FileTooLarge``, ``UnicodeDecodeError``, …) for a file it cannot read."""
-    reader = reader_for(file_name)
-    if reader is None:
-        raise ValueError(file_name)
-    return Table.from_dataset(reader.create_dataset(content))
+    """Read an uploaded file. Raises ``tracker.spreadsheets.SpreadsheetError``, with the message
+    for the person, for a file it refuses or cannot read."""
+    return spreadsheets.read_table(
+        content, file_name=file_name, is_header=is_header, key_columns=is_key_column
+    )
 
 
 def row_outcomes(table: Table, names: list[str | None]) -> list[RowOutcome]:

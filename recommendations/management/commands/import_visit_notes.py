@@ -8,9 +8,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from recommendations.imports import import_visit_notes, read_table
-from recommendations.imports.reading import READERS
+from recommendations.imports.reading import EXTENSIONS
 from surveys.models import ImportBatch
-from tracker.import_formats import FileTooLarge
+from tracker.spreadsheets import SpreadsheetError
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run=False, user=None, verbosity=1, **options):
         path = Path(file)
-        if path.suffix.lower() not in READERS:
+        if path.suffix.lower() not in EXTENSIONS:
             raise CommandError(_("“%(name)s” is not a CSV or XLSX file.") % {"name": path.name})
         if not path.is_file():
             raise CommandError(_("There is no file %(name)s.") % {"name": path})
@@ -55,19 +55,8 @@ class Command(BaseCommand):
             )
         try:
             table = read_table(content=path.read_bytes(), file_name=path.name)
-        except FileTooLarge as error:
-            raise CommandError(
-                _("The file has more than %(limit)s rows; split it and import each part.")
-                % {"limit": settings.IMPORT_MAX_ROWS}
-            ) from error
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                _("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving.")
-            ) from error
-        except Exception as error:
-            raise CommandError(
-                _("The file cannot be read. Check that it is a real CSV or XLSX file.")
-            ) from error
+        except SpreadsheetError as error:
+            raise CommandError(str(error)) from error
         try:
             report = import_visit_notes(
                 table=table,
