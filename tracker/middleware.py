@@ -1,4 +1,5 @@
-"""The tracker's middleware: security headers, Vietnamese first, login required.
+"""The tracker's middleware: security headers, Vietnamese first, login required, clean text in,
+and a page for a refused method.
 
 Security headers: every script and stylesheet is a static file of the app (no inline <script>,
 no style="…", no CDN), so the Content-Security-Policy allows only this origin. Django's
@@ -9,8 +10,11 @@ frame-ancestors.
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+
+from tracker.text import clean_text
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -68,3 +72,44 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+#: Form types whose body Django parses into ``request.POST``.
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    """A copy of ``data`` with every value cleaned (passwords excepted: a password is compared
+    as it was set, character for character)."""
+    if not any(not value.isascii() or not value.isprintable() for value in _values(data)):
+        return data
+    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    for key, values in data.lists():
+        if "password" in key:
+            cleaned.setlist(key, values)
+        else:
+            cleaned.setlist(key, [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+def _values(data: QueryDict):
+    for _key, values in data.lists():
+        yield from values
+
+
+class CleanTextMiddleware:
+    """Every query-string and form value in NFC, without zero-width characters, soft hyphens
+    or control characters (``tracker.text.clean_text``), before any form, filter or search
+    sees it – so a value is validated (unique names, lengths) as it will be stored, and a
+    decomposed search term matches. Line breaks are kept: the model layer makes one-line
+    fields one line. Uploaded files are left to the import, which reads and cleans them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)

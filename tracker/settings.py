@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.LocaleMiddleware",
+    "tracker.middleware.CleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +134,10 @@ USE_I18N = True
 USE_TZ = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The apps whose models store text cleaned on every save (NFC, no zero-width characters, soft
+# hyphens or control characters; tracker/text.py). The bulk writer of imports cleans too.
+CLEAN_TEXT_APPS = {"auth", "provinces", "surveys", "recommendations"}
 
 # Imports (django-import-export and the visit-notes import). Each import needs the model's
 # "import_<model>" permission; export needs "view". Only CSV and XLSX are offered, through our
