@@ -133,18 +133,23 @@ SEARCH_MAX_WORDS = 10
 SEARCH_MAX_CHARS = 200
 
 
-def bounded_search_term(text: str | None) -> tuple[str, bool]:
-    """The folded term (:func:`fold_query`) cut to ``SEARCH_MAX_WORDS`` words and
+def bounded_words(text: str | None) -> tuple[str, bool]:
+    """``text`` (cleaned, spaces collapsed) cut to ``SEARCH_MAX_WORDS`` words and
     ``SEARCH_MAX_CHARS`` characters, and whether anything was cut."""
-    words = fold_query(text).split()
-    kept = " ".join(words[:SEARCH_MAX_WORDS])
+    words = " ".join((clean_text(text) or "").split())
+    kept = " ".join(words.split(" ")[:SEARCH_MAX_WORDS]) if words else ""
     if len(kept) > SEARCH_MAX_CHARS:
         # Cut after the last whole word that fits (one word longer than that is cut inside).
         cut = kept[:SEARCH_MAX_CHARS]
         if kept[SEARCH_MAX_CHARS] != " " and " " in cut:
             cut = cut.rsplit(" ", 1)[0]
         kept = cut.strip()
-    return kept, kept != " ".join(words)
+    return kept, kept != words
+
+
+def bounded_search_term(text: str | None) -> tuple[str, bool]:
+    """The folded term (:func:`fold_query`) within the bounds of :func:`bounded_words`."""
+    return bounded_words(fold_query(text))
 
 
 def folded_search(queryset, term: str | None, columns, *, distinct: bool = False):
