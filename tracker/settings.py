@@ -119,6 +119,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind reverse proxies, the address is the one the outermost proxy saw (tracker/client_ip.py):
+# TRUSTED_PROXY_COUNT=1 behind one nginx that sets X-Forwarded-For; 0 (no proxy) ignores the
+# header, which a client could forge.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
