@@ -142,3 +142,33 @@ def test_the_range_message_names_the_bounds(staff_client):
 def test_a_date_within_the_range_filters(staff_client):
     response = staff_client.get(reverse("recommendations:list"), {"due_before": "31/12/2100"})
     assert response.context["filter"].form.is_valid()
+
+
+def _admins_with_date_hierarchy():
+    return [a for a in admin.site._registry.values() if a.date_hierarchy]
+
+
+@pytest.mark.parametrize(
+    "model_admin", _admins_with_date_hierarchy(), ids=lambda a: a.model._meta.label_lower
+)
+@pytest.mark.parametrize(
+    "query",
+    [{"__year": "9999", "__month": "12", "__day": "31"}, {"__year": "1"}, {"__year": "2101"}],
+)
+def test_an_admin_date_hierarchy_year_out_of_range_is_an_incorrect_lookup(
+    client, admin_user, model_admin, query
+):
+    client.force_login(admin_user)
+    opts = model_admin.model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    params = {f"{model_admin.date_hierarchy}{suffix}": value for suffix, value in query.items()}
+    response = client.get(url, params)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_admin_date_hierarchy_year_in_range_still_works(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:recommendations_recommendation_changelist")
+    assert client.get(url, {"created_at__year": "2025"}).status_code == 200
