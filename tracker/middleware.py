@@ -10,8 +10,8 @@ frame-ancestors.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpResponseRedirect, QueryDict
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
