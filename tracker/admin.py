@@ -13,7 +13,7 @@ from import_export.tmp_storages import MediaStorage
 
 from tracker import import_formats
 from tracker.spreadsheets import SpreadsheetError
-from tracker.text import fold_query
+from tracker.text import bounded_search_term
 
 #: Where uploads wait between an import's preview and its confirmation (``default_storage``),
 #: and the session key listing this user's pending reference-data previews.
@@ -45,11 +45,13 @@ class FoldedSearchMixin:
     List the generated ``search_*`` columns with an explicit ``__contains`` lookup in
     ``search_fields``; the term is folded the same way before Django's admin splits it into
     words, so "thanh hoa" finds "Thanh Hóa" and "DAO TAO" finds "đào tạo". Autocomplete
-    widgets go through the same method.
+    widgets go through the same method. The term is bounded too (at most 10 words and 200
+    characters; ``tracker.middleware.CleanTextMiddleware`` has already cut it and said so).
     """
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, fold_query(search_term))
+        term, _cut = bounded_search_term(search_term)
+        return super().get_search_results(request, queryset, term)
 
 
 class UploadForm(ImportForm):

@@ -4,8 +4,10 @@ converts them.
 Django's ``bulk_create`` and ``bulk_update`` do this too, but spend most of an import's time in
 Python on per-value expression handling (``bulk_update`` builds a ``CASE WHEN`` per row and
 field: 440 rows/s on a 10,000-row file here); bench/RESULTS.md has the numbers. Like them, these
-send no signals and call no ``save()``. ``bulk_update`` needs ``UPDATE … FROM`` (SQLite 3.33+ or
-PostgreSQL); inserts return ids with ``RETURNING`` (SQLite 3.35+ or PostgreSQL).
+send no signals and call no ``save()``; so text is cleaned here as the ``pre_save`` receiver
+cleans it on ``save()`` (NFC, no invisible or control characters: ``tracker.text.clean_text``).
+``bulk_update`` needs ``UPDATE … FROM`` (SQLite 3.33+ or PostgreSQL); inserts return ids with
+``RETURNING`` (SQLite 3.35+ or PostgreSQL).
 """
 
 from collections import defaultdict
@@ -14,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from django.db import connections, models, router
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from tracker.text import clean_text
 
 #: Rows per INSERT/UPDATE statement, and keys per ``IN (…)`` lookup.
 BATCH_SIZE = 1000
@@ -60,6 +64,13 @@ def _converters(fields, connection) -> list:
 
     def converter(field):
         prepare = field.get_db_prep_save
+        if isinstance(field, models.CharField | models.TextField):
+            multiline = isinstance(field, models.TextField)
+            return lambda value: (
+                clean_text(value, multiline=multiline)
+                if type(value) is str
+                else (value if value is None else prepare(value, connection))
+            )
         if field.get_internal_type() in _PLAIN_TYPES:
             return lambda value: (
                 value if value is None or type(value) in (str, int) else prepare(value, connection)

@@ -40,8 +40,32 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+#: The dates a filter takes: a year such as 9999 or 1 is a typing slip, and past the ends of
+#: what the database and time zones can hold (31/12/9999 plus a day overflows).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date between ``EARLIEST_DATE`` and ``LATEST_DATE``; others are a form error."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s."),
+                code="date_range",
+                params={
+                    "earliest": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                    "latest": formats.date_format(LATEST_DATE, "SHORT_DATE_FORMAT"),
+                },
+            )
+
+
 class DateFromFilter(django_filters.DateFilter):
     """Rows on or after a date; on a timestamp column, from the start of that day."""
+
+    field_class = BoundedDateField
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", DateInput)

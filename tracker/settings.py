@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.LocaleMiddleware",
+    "tracker.middleware.CleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tracker.errors.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,6 +120,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind reverse proxies, the address is the one the outermost proxy saw (tracker/client_ip.py):
+# TRUSTED_PROXY_COUNT=1 behind one nginx that sets X-Forwarded-For; 0 (no proxy) ignores the
+# header, which a client could forge.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
+
+CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -133,6 +142,10 @@ USE_I18N = True
 USE_TZ = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The apps whose models store text cleaned on every save (NFC, no zero-width characters, soft
+# hyphens or control characters; tracker/text.py). The bulk writer of imports cleans too.
+CLEAN_TEXT_APPS = {"auth", "provinces", "surveys", "recommendations"}
 
 # Imports (django-import-export and the visit-notes import). Each import needs the model's
 # "import_<model>" permission; export needs "view". Only CSV and XLSX are offered, through our

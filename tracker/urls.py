@@ -21,3 +21,10 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the site's layout and language (tracker/errors.py); 405 and the CSRF
+# failure page are set in the settings (MIDDLEWARE, CSRF_FAILURE_VIEW).
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_htmx.http import push_url
 
-from .filters import active_filters
+from .filters import SearchFilter, active_filters
+from .middleware import search_cut_message
+from .text import bounded_search_term
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,21 @@ class FilteredListView(BoundedPaginationMixin, FilterView):
             return redirect(url)
         request.GET = tidy
         return push_url(super().get(request, *args, **kwargs), url)
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if filterset.is_bound:
+            self.note_cut_search(filterset)
+        return filterset
+
+    def note_cut_search(self, filterset):
+        """A search longer than the bound (``tracker.text.bounded_search_term``) still filters
+        by its first words; the error summary says the rest was left out."""
+        for name, list_filter in filterset.filters.items():
+            if isinstance(list_filter, SearchFilter):
+                _term, cut = bounded_search_term(filterset.data.get(name))
+                if cut and not filterset.form.errors.get(name):
+                    filterset.form.add_error(None, search_cut_message())
 
     def tidy_query(self, query: QueryDict) -> QueryDict:
         """``query`` without empty values and without values equal to the defaults."""
