@@ -281,33 +281,9 @@ class Planner:
             outcome.action = RowOutcome.NEW
             field_ids, authority_ids = row.field_ids, row.authority_ids
         else:
-            unit = row.responsible_unit
-            changed_triage = {
-                name: value
-                for name, value, current, wanted in (
-                    (
-                        "responsible_unit",
-                        unit,
-                        recommendation.responsible_unit_id,
-                        unit and unit.pk,
-                    ),
-                    ("due_date", row.due_date, recommendation.due_date, row.due_date),
-                )
-                if current != wanted
-            }
-            changed = _assign(recommendation, {**values, **triage})
-            field_ids = (
-                row.field_ids
-                if fields.get(recommendation.pk, frozenset()) != row.field_ids
-                else None
+            changed_triage, field_ids, authority_ids, changed = _diff_recommendation(
+                recommendation, row, {**values, **triage}, fields, authorities
             )
-            authority_ids = (
-                row.authority_ids
-                if authorities.get(recommendation.pk, frozenset()) != row.authority_ids
-                else None
-            )
-            changed = changed or field_ids is not None or authority_ids is not None
-            changed = changed or (row.status and row.status != recommendation.status)
             outcome.action = RowOutcome.UPDATE if changed else RowOutcome.UNCHANGED
         if not row.theme:
             outcome.error("theme", _("Give the theme of the recommendation."))
@@ -331,6 +307,33 @@ class Planner:
             _validation_errors(outcome, error)
         else:
             plan.recommendations.append(item)
+
+
+def _diff_recommendation(recommendation, row: Row, values: dict, fields: dict, authorities: dict):
+    """Set the file's values on an existing recommendation and say what differs: the triage
+    changes (for the timeline), the link ids to write (None: unchanged) and whether anything
+    changed at all."""
+    unit = row.responsible_unit
+    changed_triage = {
+        name: value
+        for name, value, current, wanted in (
+            ("responsible_unit", unit, recommendation.responsible_unit_id, unit and unit.pk),
+            ("due_date", row.due_date, recommendation.due_date, row.due_date),
+        )
+        if current != wanted
+    }
+    changed = _assign(recommendation, values)
+    field_ids = (
+        row.field_ids if fields.get(recommendation.pk, frozenset()) != row.field_ids else None
+    )
+    authority_ids = (
+        row.authority_ids
+        if authorities.get(recommendation.pk, frozenset()) != row.authority_ids
+        else None
+    )
+    changed = changed or field_ids is not None or authority_ids is not None
+    changed = changed or bool(row.status and row.status != recommendation.status)
+    return changed_triage, field_ids, authority_ids, changed
 
 
 def _pks(objects: dict) -> list[int]:

@@ -42,16 +42,21 @@ def row_outcomes(table: Table, names: list[str | None]) -> list[RowOutcome]:
         if all(text_of(value) == "" for value in row.values):
             continue  # a blank line inside the sheet
         cells = {
-            name: unescape_formula(value)
+            name: unescape_formula(value) if isinstance(value, str) and value[:1] == "'" else value
             for name, value in zip(names, row.values, strict=False)
             if name
         }
         outcome = RowOutcome(line=row.line, values=cells)
-        for name, value in cells.items():
-            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-                outcome.error(
-                    name,
-                    _("The cell holds a control character (such as NUL) that text cannot hold."),
-                )
+        texts = [value for value in cells.values() if isinstance(value, str)]
+        if CONTROL_CHARACTERS.search("".join(texts)):  # one scan per row; the cell only if hit
+            for name, value in cells.items():
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                    outcome.error(
+                        name,
+                        _(
+                            "The cell holds a control character (such as NUL) that text "
+                            "cannot hold."
+                        ),
+                    )
         outcomes.append(outcome)
     return outcomes

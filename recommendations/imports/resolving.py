@@ -231,7 +231,22 @@ def resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
     """Turn the cells of one line into references, recording an error per bad cell."""
     cells = outcome.values
     row = Row(outcome=outcome)
+    _resolve_identity(row, cells, lookups)
+    _resolve_visit(row, cells, lookups)
+    _resolve_content(row, cells, lookups)
+    if row.kind == KIND_RECOMMENDATION:
+        _resolve_recommendation(row, cells, lookups)
+    elif row.kind:
+        for name in RECOMMENDATION_ONLY:
+            if text_of(cells.get(name)):
+                outcome.error(name, _("Only recommendations have this column; leave it blank."))
+        _resolve_figure(row, cells, lookups)
+    return row
 
+
+def _resolve_identity(row: Row, cells: dict, lookups: Lookups) -> None:
+    """The row's key and kind."""
+    outcome = row.outcome
     row.key = text_of(cells.get("key"))
     outcome.key = row.key
     if not row.key:
@@ -253,6 +268,10 @@ def resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
             % {"value": kind},
         )
 
+
+def _resolve_visit(row: Row, cells: dict, lookups: Lookups) -> None:
+    """What identifies the visit: campaign, delegation, province and dates."""
+    outcome = row.outcome
     survey = text_of(cells.get("survey"))
     row.survey = lookups.surveys.get(survey) if survey else lookups.default_survey
     if row.survey is None:
@@ -287,6 +306,10 @@ def resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
         else:
             row.start_date, row.end_date = dates
 
+
+def _resolve_content(row: Row, cells: dict, lookups: Lookups) -> None:
+    """What was found or recommended: fields, theme and text."""
+    outcome = row.outcome
     field_ids = set()
     for name in split_list(cells.get("fields")):
         item = lookups.fields.get(lookups.fold(name))
@@ -304,15 +327,6 @@ def resolve(outcome: RowOutcome, lookups: Lookups) -> Row:
     row.text = text_of(cells.get("text"))
     if not row.text:
         outcome.error("text", _("The text is empty."))
-
-    if row.kind == KIND_RECOMMENDATION:
-        _resolve_recommendation(row, cells, lookups)
-    elif row.kind:
-        for name in RECOMMENDATION_ONLY:
-            if text_of(cells.get(name)):
-                outcome.error(name, _("Only recommendations have this column; leave it blank."))
-        _resolve_figure(row, cells, lookups)
-    return row
 
 
 def _resolve_recommendation(row: Row, cells: dict, lookups: Lookups) -> None:
