@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from surveys.models import MinistryUnit
 from tracker.bulk import bulk_insert, bulk_update, insert_values, replace_links
 
-from . import access, notifications
+from . import access, deadlines, notifications, workdays
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
-from .models import Recommendation, Status, StatusChange
+from .models import EntryKind, Recommendation, Status, StatusChange
 
 M2M_FIELDS = ["obstacles", "fields", "addressed_to"]
 TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
@@ -63,7 +63,9 @@ def _save(recommendation: Recommendation, fields: list[str]) -> None:
     recommendation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
 
 
-def _record(recommendation, *, source, target, by, comment) -> StatusChange:
+def _record(recommendation, *, source, target, by, comment, kind=None) -> StatusChange:
+    if kind is None:
+        kind = EntryKind.TRANSITION if source != target else EntryKind.NOTE
     return StatusChange.objects.create(
         recommendation=recommendation,
         from_status=source,
@@ -71,6 +73,7 @@ def _record(recommendation, *, source, target, by, comment) -> StatusChange:
         changed_by=by,
         changed_at=timezone.now(),
         comment=comment,
+        kind=kind,
     )
 
 
@@ -213,6 +216,12 @@ def recommendation_transition(
                 locked.reply_date = reply_date
                 fields.append("reply_date")
 
+        if transition.target == Status.ASSIGNED:
+            # Assigning starts the unit's clock: the rule's due date unless one was given.
+            rule = deadlines.apply_rule(locked)
+            if rule:
+                fields.append("due_date")
+                comment = f"{comment} {rule}." if comment else f"{rule}."
         source = locked.status
         locked.status = transition.target
         _save(locked, fields)
@@ -289,6 +298,15 @@ def recommendation_update(
                 descriptions.append(_describe(locked, name, value))
         if not changed:
             return locked
+        if "due_date" in changed and by is not None:
+            refusal = deadlines.check_not_past(locked.due_date)
+            if refusal:
+                raise ValidationError({"due_date": refusal})
+        if "responsible_unit" in changed and locked.responsible_unit_id is not None:
+            rule = deadlines.apply_rule(locked)
+            if rule:
+                changed.append("due_date")
+                descriptions.append(rule)
         if locked.status in NEEDS_UNIT and locked.responsible_unit_id is None:
             raise ValidationError(
                 {"responsible_unit": _("A recommendation being handled needs a unit.")}
@@ -297,7 +315,14 @@ def recommendation_update(
         text = "; ".join(str(description) for description in descriptions)
         if comment.strip():
             text = f"{text}. {comment.strip()}"
-        _record(locked, source=locked.status, target=locked.status, by=by, comment=text)
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=text,
+            kind=EntryKind.TRIAGE,
+        )
         if "responsible_unit" in changed and locked.responsible_unit_id is not None:
             notifications.assigned_on_commit(locked, by=by)
             if get_transition(locked.status, Status.ASSIGNED) is not None:
@@ -354,29 +379,31 @@ def recommendations_bulk_apply(
         if value is not None
     }
     changed, refused = [], []
-    for recommendation in recommendations:
-        try:
-            with transaction.atomic():
-                result = recommendation
-                if triage:
-                    result = recommendation_update(
-                        recommendation=result,
-                        by=by,
-                        comment=comment if not to_status else "",
-                        **triage,
-                    )
-                if to_status and result.status != to_status:
-                    result = recommendation_transition(
-                        recommendation=result,
-                        to_status=to_status,
-                        by=by,
-                        comment=comment,
-                        resolution_note=resolution_note,
-                    )
-        except (ValidationError, PermissionDenied) as error:
-            refused.append((recommendation, " ".join(refusal_messages(error))))
-        else:
-            changed.append(result)
+    # Bulk changes go into the next digest, one line per item, instead of one mail per item.
+    with notifications.batched():
+        for recommendation in recommendations:
+            try:
+                with transaction.atomic():
+                    result = recommendation
+                    if triage:
+                        result = recommendation_update(
+                            recommendation=result,
+                            by=by,
+                            comment=comment if not to_status else "",
+                            **triage,
+                        )
+                    if to_status and result.status != to_status:
+                        result = recommendation_transition(
+                            recommendation=result,
+                            to_status=to_status,
+                            by=by,
+                            comment=comment,
+                            resolution_note=resolution_note,
+                        )
+            except (ValidationError, PermissionDenied) as error:
+                refused.append((recommendation, " ".join(refusal_messages(error))))
+            else:
+                changed.append(result)
     return changed, refused
 
 
@@ -530,3 +557,67 @@ HISTORY_COLUMNS = [
 def _entry(recommendation, source, target, by, at, comment) -> tuple:
     """A timeline entry as a row of ``HISTORY_COLUMNS`` (thousands per import: no instances)."""
     return (recommendation.pk, source, target, by.pk if by else None, at, comment)
+
+
+# --- Deadlines (issue 11): pausing the clock -------------------------------------------------
+# A recommendation waiting for a decision from above is put on hold: never overdue, no
+# reminders. On resume its due date moves by the working days it was held. Both are history
+# entries (kind "hold"/"resume") with the status unchanged.
+
+
+def recommendation_hold(
+    *, recommendation: Recommendation, by, reason: str, expected_version: int | None = None
+) -> Recommendation:
+    """Pause the recommendation's clock (ministry staff), giving the reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, by is None or access.is_ministry_staff(by))
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the hold.")})
+        if locked.is_closed:
+            raise ValidationError({"reason": _("A closed recommendation cannot be put on hold.")})
+        if locked.is_on_hold:
+            raise ValidationError({"reason": _("This recommendation is already on hold.")})
+        locked.on_hold_since = timezone.localdate()
+        locked.hold_reason = reason
+        _save(locked, ["on_hold_since", "hold_reason"])
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=reason,
+            kind=EntryKind.HOLD,
+        )
+    return locked
+
+
+def recommendation_resume(
+    *, recommendation: Recommendation, by, expected_version: int | None = None
+) -> Recommendation:
+    """Restart the clock: the due date moves by the working days the hold lasted."""
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, by is None or access.is_ministry_staff(by))
+        if not locked.is_on_hold:
+            raise ValidationError(_("This recommendation is not on hold."))
+        held = max(workdays.working_days_between(locked.on_hold_since, timezone.localdate()), 0)
+        comment = _("Resumed after %(days)d working days on hold.") % {"days": held}
+        fields = ["on_hold_since", "hold_reason"]
+        if locked.due_date and held:
+            locked.due_date = workdays.add_working_days(locked.due_date, held)
+            fields.append("due_date")
+            comment += " " + _("New due date: %(date)s.") % {"date": f"{locked.due_date:%d/%m/%Y}"}
+        locked.on_hold_since = None
+        locked.hold_reason = ""
+        _save(locked, fields)
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=comment,
+            kind=EntryKind.RESUME,
+        )
+    return locked

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from provinces.models import Province, province_name_key
-from recommendations import access
+from recommendations import access, deadlines
 from recommendations.models import Authority, Recommendation, Status
 from recommendations.services import (
     ImportedRecommendation,
@@ -1077,6 +1077,10 @@ class VisitNotesImport:
             "text": row.text,
             "theme": row.theme,
         }
+        # A unit given without a due date: the rule's (deadlines owns when and which).
+        row.due_date, rule = deadlines.import_due_date(
+            recommendation, unit=row.responsible_unit, due_date=row.due_date
+        )
         triage = {"responsible_unit": row.responsible_unit, "due_date": row.due_date}
         if recommendation is None:
             recommendation = Recommendation(key=row.key, **values, **triage)
@@ -1122,7 +1126,7 @@ class VisitNotesImport:
             status=row.status
             or (Status.NEW if recommendation.pk is None else recommendation.status),
             note=row.note,
-            triage_changes=_triage_messages(changed_triage),
+            triage_changes=_triage_messages(changed_triage) + ([rule] if rule else []),
             field_ids=field_ids,
             authority_ids=authority_ids,
         )

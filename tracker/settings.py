@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +121,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/viec-cua-toi/"  # everyone lands on their work
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English available; dates dd/mm/yyyy through tracker/formats.
@@ -255,3 +256,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Every day at 07:30 (CELERY_TIMEZONE): the task itself does nothing on a day off, so make-up
+# Saturdays get their digest and holidays none.
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "recommendations.send_reminders",
+    "schedule": crontab(hour=7, minute=30),
+}
