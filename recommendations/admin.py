@@ -10,7 +10,7 @@ from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerImportEx
 
 from . import access
 from .forms import BulkTriageForm, RecommendationAdminForm
-from .models import Authority, Recommendation, StatusChange
+from .models import Authority, CalendarDay, DeadlineRule, Recommendation, SentMail, StatusChange
 from .resources import RecommendationResource
 from .services import (
     CONTENT_FIELDS,
@@ -116,7 +116,7 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
         "key",
     ]
     autocomplete_fields = ["province", "visit", "responsible_unit", "obstacles"]
-    filter_horizontal = ["fields", "addressed_to"]
+    filter_horizontal = ["fields", "addressed_to", "supporting_units"]
     date_hierarchy = "created_at"
     inlines = [StatusChangeInline]
     actions = ["bulk_triage"]
@@ -135,7 +135,10 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
                 ]
             },
         ),
-        (_("Triage"), {"fields": ["responsible_unit", "priority", "due_date"]}),
+        (
+            _("Triage"),
+            {"fields": ["responsible_unit", "supporting_units", "priority", "due_date"]},
+        ),
         (_("Status"), {"fields": ["status", "new_status", "comment", "loaded_version"]}),
         (_("Resolution"), {"fields": ["resolution_note", "reply_reference", "reply_date"]}),
         (_("Source"), {"fields": ["source", "key", "created_at", "updated_at"]}),
@@ -290,3 +293,28 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, FoldedSearchMixin, admin.ModelAdmin)
     list_select_related = ["recommendation__province", "changed_by"]
     search_fields = ["recommendation__search_text__contains", "recommendation__key"]
     date_hierarchy = "changed_at"
+
+
+# --- Deadlines (issue 11): the working calendar, the rules, what was mailed ---------------------
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """ "Lịch làm việc": the days off the Government adds and the Saturdays worked instead."""
+
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["priority", "working_days"]
+
+
+@admin.register(SentMail)
+class SentMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["sent_at", "recipient", "subject", "key"]
+    search_fields = ["key", "subject"]
+    date_hierarchy = "sent_at"

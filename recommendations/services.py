@@ -20,7 +20,7 @@ from . import access, deadlines, notifications, workdays
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
 from .models import EntryKind, Recommendation, Status, StatusChange
 
-M2M_FIELDS = ["obstacles", "fields", "addressed_to"]
+M2M_FIELDS = ["obstacles", "fields", "addressed_to", "supporting_units"]
 TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
 #: What ministry staff may edit besides triage; status is never edited, only transitioned.
 CONTENT_FIELDS = [
