@@ -92,19 +92,30 @@ def working_days_left(recommendation, today=None) -> int | None:
 
 def due_meaning(recommendation, today=None) -> str:
     """ "còn 3 ngày làm việc", "quá hạn 5 ngày làm việc", "tạm dừng", "hết hạn hôm nay" or ""."""
-    if recommendation.is_closed or not (recommendation.due_date or recommendation.is_on_hold):
+    return meaning(
+        recommendation.due_date,
+        closed=recommendation.is_closed,
+        on_hold=recommendation.is_on_hold,
+        today=today,
+    )
+
+
+def meaning(due_date, *, closed: bool, on_hold: bool, today=None) -> str:
+    """``due_meaning`` from the values alone (the export reads rows, not instances)."""
+    if closed or not (due_date or on_hold):
         return ""
-    if recommendation.is_on_hold:
+    if on_hold:
         return _("on hold")
-    left = working_days_left(recommendation, today)
     today = today or timezone.localdate()
-    if recommendation.due_date < today:
-        days = max(-left, 1)  # overdue on a day off after the due date still reads overdue
+    if due_date < today:
+        # Overdue from the day after the due date; a day off right after it still reads overdue.
+        days = max(workdays.working_days_between(due_date, today), 1)
         return ngettext(
             "overdue by %(days)d working day", "overdue by %(days)d working days", days
         ) % {"days": days}
-    if recommendation.due_date == today:
+    if due_date == today:
         return _("due today")
+    left = workdays.working_days_between(today, due_date)
     return ngettext("%(days)d working day left", "%(days)d working days left", left) % {
         "days": left
     }

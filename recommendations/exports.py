@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from surveys.models import Delegation, Theme
 
+from . import deadlines
 from .models import CLOSED_STATUSES, Priority, Recommendation, Status
 
 EXPORT_LANGUAGE = "vi"
@@ -47,6 +48,7 @@ class ExportRow:
     due_date: datetime.date | None
     status: str
     overdue: str
+    deadline: str
     created: datetime.date
     updated: datetime.datetime
     link: str
@@ -72,6 +74,7 @@ COLUMNS = [
     Column(_("Due date"), "due_date", 12),
     Column(_("Status"), "status", 24),
     Column(_("Overdue"), "overdue", 10),
+    Column(_("Time left"), "deadline", 24),
     Column(_("Created"), "created", 12),
     Column(_("Last updated"), "updated", 17),
     Column(_("Link"), "link", 40),
@@ -90,6 +93,7 @@ _VALUES = [
     "status",
     "created_at",
     "updated_at",
+    "on_hold_since",
 ]
 
 
@@ -137,6 +141,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
             status,
             created_at,
             updated_at,
+            on_hold_since,
         ) in batch:
             delegation = ""
             if delegation_number is not None:
@@ -146,7 +151,9 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                         Delegation(number=delegation_number, head_name=head_name)
                     )
                 delegation = delegations[key]
-            overdue = due_date is not None and status not in closed and due_date < today
+            on_hold = on_hold_since is not None
+            is_closed = status in closed
+            overdue = due_date is not None and not is_closed and not on_hold and due_date < today
             yield ExportRow(
                 pk=pk,
                 province=province,
@@ -160,6 +167,9 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                 due_date=due_date,
                 status=statuses.get(status, status),
                 overdue=yes if overdue else "",
+                deadline=deadlines.meaning(
+                    due_date, closed=is_closed, on_hold=on_hold, today=today
+                ),
                 created=timezone.localtime(created_at).date(),
                 updated=timezone.localtime(updated_at),
                 link=f"{link}{pk}/",
