@@ -209,6 +209,9 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "theodoi-kiennghi@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (CI, staging).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Logs go to standard output, where gunicorn, systemd or a container runtime collect them.
 LOGGING = {
@@ -244,6 +247,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # caller falls back (see the callers of .delay()).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE: dict = {}
+# A queue of its own lets several checkouts share one Redis (the worker test uses one).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # One cache every app server shares: Redis when REDIS_URL is set, local memory otherwise.
 if os.environ.get("REDIS_URL"):

@@ -265,3 +265,27 @@ def test_mine_unit_includes_supporting_units(client, world):
     listed = _listed(client, reverse("recommendations:list") + "?mine=unit")
     recs = world["recs"]
     assert recs["supported"].pk in listed and recs["other"].pk not in listed
+
+
+def test_with_the_broker_down_the_change_saves_and_goes_to_the_digest(
+    world, django_capture_on_commit_callbacks
+):
+    from recommendations.services import recommendation_transition
+    from tracker.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            recommendation_transition(
+                recommendation=world["recs"]["due_soon"],
+                to_status=Status.IN_PROGRESS,
+                by=world["staff"],
+            )
+    finally:
+        app.conf.update(saved)
+        app.pool.force_close_all()
+    assert Recommendation.objects.get(pk=world["recs"]["due_soon"].pk).status == Status.IN_PROGRESS
+    line = DigestLine.objects.get(recipient=world["officer"])
+    assert "đang xử lý" in line.text
+    assert not mail.outbox
