@@ -289,3 +289,17 @@ def test_with_the_broker_down_the_change_saves_and_goes_to_the_digest(
     line = DigestLine.objects.get(recipient=world["officer"])
     assert "đang xử lý" in line.text
     assert not mail.outbox
+
+
+def test_signing_in_from_the_front_page_lands_on_my_work_too(client, world):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("login") + "?next=/", {"username": "sokhcn_p", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("recommendations:my_work")
+    client.logout()
+    response = client.post(
+        reverse("login") + "?next=/recommendations/", {"username": "sokhcn_p", "password": PASSWORD}
+    )
+    assert response["Location"] == "/recommendations/"  # an explicit page is kept
