@@ -303,3 +303,40 @@ def test_signing_in_from_the_front_page_lands_on_my_work_too(client, world):
         reverse("login") + "?next=/recommendations/", {"username": "sokhcn_p", "password": PASSWORD}
     )
     assert response["Location"] == "/recommendations/"  # an explicit page is kept
+
+
+def test_a_failing_mail_server_is_retried_and_the_mail_sent_once(world, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from celery.exceptions import Retry
+    from django.core.mail import EmailMultiAlternatives
+
+    real_send = EmailMultiAlternatives.send
+    failures = []
+
+    def flaky_send(self, fail_silently=False):
+        if not failures:
+            failures.append(self.subject)
+            raise SMTPServerDisconnected("connection lost")
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky_send)
+    key = f"digest:2026-12-01:{world['staff'].pk}"
+    # The task asks to be retried (eager here: the retry is handed back instead of queued)…
+    with pytest.raises(Retry):
+        tasks.send_digest.delay(world["staff"].pk, "2026-12-01")
+    # …and the failed attempt left no record, so the retry sends.
+    assert failures and not mail.outbox and not SentMail.objects.filter(key=key).exists()
+    assert tasks.send_digest.delay(world["staff"].pk, "2026-12-01").get() is True
+    assert len(mail.outbox) == 1 and SentMail.objects.filter(key=key).count() == 1
+    # Delivered again (a worker lost after sending): nothing more goes out.
+    assert tasks.send_digest.delay(world["staff"].pk, "2026-12-01").get() is False
+    assert len(mail.outbox) == 1
+
+
+def test_mail_tasks_retry_with_back_off_on_mail_server_errors():
+    from smtplib import SMTPException
+
+    for task in (tasks.send_digest, tasks.send_status_changed, tasks.send_assigned):
+        assert SMTPException in task.autoretry_for and OSError in task.autoretry_for
+        assert task.retry_backoff
