@@ -340,3 +340,13 @@ def test_mail_tasks_retry_with_back_off_on_mail_server_errors():
     for task in (tasks.send_digest, tasks.send_status_changed, tasks.send_assigned):
         assert SMTPException in task.autoretry_for and OSError in task.autoretry_for
         assert task.retry_backoff
+
+
+@pytest.mark.parametrize(("who", "expected"), [("officer", 9), ("leader", 16)])
+def test_my_work_query_count_is_fixed(client, world, who, expected, django_assert_num_queries):
+    client.force_login(world[who])
+    client.get(reverse("recommendations:my_work"))
+    # session, user, roles, the binding or the memberships, one count per section (the
+    # leader's escalation lists its rows to group them by unit), the units' names
+    with django_assert_num_queries(expected):
+        client.get(reverse("recommendations:my_work"))
