@@ -351,6 +351,8 @@ def recommendation_triage(
     )
 
 
+# Bulk changes go into the next digest, one line per item, instead of one mail per item.
+@notifications.batched()
 def recommendations_bulk_apply(
     *,
     recommendations,
@@ -379,31 +381,29 @@ def recommendations_bulk_apply(
         if value is not None
     }
     changed, refused = [], []
-    # Bulk changes go into the next digest, one line per item, instead of one mail per item.
-    with notifications.batched():
-        for recommendation in recommendations:
-            try:
-                with transaction.atomic():
-                    result = recommendation
-                    if triage:
-                        result = recommendation_update(
-                            recommendation=result,
-                            by=by,
-                            comment=comment if not to_status else "",
-                            **triage,
-                        )
-                    if to_status and result.status != to_status:
-                        result = recommendation_transition(
-                            recommendation=result,
-                            to_status=to_status,
-                            by=by,
-                            comment=comment,
-                            resolution_note=resolution_note,
-                        )
-            except (ValidationError, PermissionDenied) as error:
-                refused.append((recommendation, " ".join(refusal_messages(error))))
-            else:
-                changed.append(result)
+    for recommendation in recommendations:
+        try:
+            with transaction.atomic():
+                result = recommendation
+                if triage:
+                    result = recommendation_update(
+                        recommendation=result,
+                        by=by,
+                        comment=comment if not to_status else "",
+                        **triage,
+                    )
+                if to_status and result.status != to_status:
+                    result = recommendation_transition(
+                        recommendation=result,
+                        to_status=to_status,
+                        by=by,
+                        comment=comment,
+                        resolution_note=resolution_note,
+                    )
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((recommendation, " ".join(refusal_messages(error))))
+        else:
+            changed.append(result)
     return changed, refused
 
 
