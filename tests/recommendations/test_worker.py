@@ -93,6 +93,7 @@ def worker(tmp_path, seeded_transactional_db):
     finally:
         app.conf.update(saved)
         app.pool.force_close_all()
+        app._pool = None  # the next user of the pool (eager again) gets a fresh one
         process.terminate()
         try:
             process.wait(timeout=20)
