@@ -88,18 +88,27 @@ def worker(tmp_path, seeded_transactional_db):
         )
     }
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue)
+    _reset_pool()  # connections are made from broker_url when the pool is created
     try:
         yield mail_dir, tmp_path / "worker.log"
     finally:
         app.conf.update(saved)
-        app.pool.force_close_all()
-        app._pool = None  # the next user of the pool (eager again) gets a fresh one
+        _reset_pool()
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def _reset_pool():
+    # Celery keeps its connection and producer pools on the app; drop them so the next
+    # publish connects with the current broker_url (this test's, then none again).
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _wait_for_mail(mail_dir: Path, count: int, log: Path, timeout=90) -> list[str]:
