@@ -30,14 +30,29 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## serve: production serving with gunicorn (DEBUG off; needs SECRET_KEY, ALLOWED_HOSTS and
-## usually DATABASE_URL in the environment; see README "Production")
+## usually DATABASE_URL in the environment; see README "Production"); with CELERY_BROKER_URL
+## also the Celery worker and the beat scheduler (README "Jobs, reminders and the queue")
 WEB_CONCURRENCY ?= 3
+CELERY_CONCURRENCY ?= 2
+CELERY_BEAT_FILE ?= celerybeat-schedule
 BIND ?= 127.0.0.1:$(PORT)
 serve: $(VENV)/.installed
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS, DATABASE_URL)"; exit 1; }
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py load_seed
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@# With a broker, the Celery worker and the beat scheduler run beside gunicorn and stop with it;
+	@# without one, jobs run inside the web process (eager) and nothing else is started.
+	@set -e; pids=""; \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
+		DEBUG=0 $(VENV)/bin/celery -A tracker worker --loglevel INFO \
+			--concurrency $(CELERY_CONCURRENCY) & pids="$$pids $$!"; \
+		DEBUG=0 $(VENV)/bin/celery -A tracker beat --loglevel INFO \
+			--schedule $(CELERY_BEAT_FILE) & pids="$$pids $$!"; \
+	else \
+		echo "CELERY_BROKER_URL is not set: mail and other jobs run inside the web process."; \
+	fi; \
+	trap 'kill $$pids 2>/dev/null || true' EXIT INT TERM; \
 	DEBUG=0 $(VENV)/bin/gunicorn tracker.wsgi:application \
 		--bind $(BIND) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --error-logfile - --forwarded-allow-ips '*'

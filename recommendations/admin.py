@@ -14,7 +14,15 @@ from tracker.admin import FoldedSearchMixin, ReadOnlyAdminMixin, TrackerExportMi
 from . import access, import_admin  # noqa: F401 (registers the import batches' admin)
 from .forms import BulkTriageForm, RecommendationAdminForm
 from .imports.exporting import VisitNotesExportResource
-from .models import RECOMMENDED_FIELDS, Authority, Recommendation, StatusChange
+from .models import (
+    RECOMMENDED_FIELDS,
+    Authority,
+    CalendarDay,
+    DeadlineRule,
+    Recommendation,
+    SentMail,
+    StatusChange,
+)
 from .resources import RecommendationResource
 from .services import (
     CONTENT_FIELDS,
@@ -119,7 +127,7 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
         "key",
     ]
     autocomplete_fields = ["province", "visit", "responsible_unit", "obstacles"]
-    filter_horizontal = ["fields", "addressed_to"]
+    filter_horizontal = ["fields", "addressed_to", "supporting_units"]
     date_hierarchy = "created_at"
     inlines = [StatusChangeInline]
     actions = ["bulk_triage"]
@@ -128,7 +136,10 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
             None,
             {"fields": RECOMMENDED_FIELDS},
         ),
-        (_("Triage"), {"fields": ["responsible_unit", "priority", "due_date"]}),
+        (
+            _("Triage"),
+            {"fields": ["responsible_unit", "supporting_units", "priority", "due_date"]},
+        ),
         (_("Status"), {"fields": ["status", "new_status", "comment", "loaded_version"]}),
         (_("Resolution"), {"fields": ["resolution_note", "reply_reference", "reply_date"]}),
         (_("Source"), {"fields": ["source", "key", "created_at", "updated_at"]}),
@@ -314,3 +325,28 @@ class VisitAdmin(SurveysVisitAdmin):
                     },
                 )
         return None
+
+
+# --- Deadlines (issue 11): the working calendar, the rules, what was mailed ---------------------
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """ "Lịch làm việc": the days off the Government adds and the Saturdays worked instead."""
+
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["priority", "working_days"]
+
+
+@admin.register(SentMail)
+class SentMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["sent_at", "recipient", "subject", "key"]
+    search_fields = ["key", "subject"]
+    date_hierarchy = "sent_at"

@@ -6,3 +6,6 @@ class RecommendationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        from . import deadlines  # noqa: F401  (connects the calendar's cache invalidation)

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from surveys.models import Delegation, Theme
 from tracker.import_formats import escape_formula
 
+from . import deadlines
 from .models import CLOSED_STATUSES, Priority, Recommendation, Status
 
 EXPORT_LANGUAGE = "vi"
@@ -48,6 +49,7 @@ class ExportRow:
     due_date: datetime.date | None
     status: str
     overdue: str
+    deadline: str
     created: datetime.date
     updated: datetime.datetime
     link: str
@@ -73,6 +75,7 @@ COLUMNS = [
     Column(_("Due date"), "due_date", 12),
     Column(_("Status"), "status", 24),
     Column(_("Overdue"), "overdue", 10),
+    Column(_("Time left"), "deadline", 24),
     Column(_("Created"), "created", 12),
     Column(_("Last updated"), "updated", 17),
     Column(_("Link"), "link", 40),
@@ -91,6 +94,7 @@ _VALUES = [
     "status",
     "created_at",
     "updated_at",
+    "on_hold_since",
 ]
 
 
@@ -138,6 +142,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
             status,
             created_at,
             updated_at,
+            on_hold_since,
         ) in batch:
             delegation = ""
             if delegation_number is not None:
@@ -147,7 +152,9 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                         Delegation(number=delegation_number, head_name=head_name)
                     )
                 delegation = delegations[key]
-            overdue = due_date is not None and status not in closed and due_date < today
+            on_hold = on_hold_since is not None
+            is_closed = status in closed
+            overdue = due_date is not None and not is_closed and not on_hold and due_date < today
             yield ExportRow(
                 pk=pk,
                 province=province,
@@ -161,6 +168,9 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                 due_date=due_date,
                 status=statuses.get(status, status),
                 overdue=yes if overdue else "",
+                deadline=deadlines.meaning(
+                    due_date, closed=is_closed, on_hold=on_hold, today=today
+                ),
                 created=timezone.localtime(created_at).date(),
                 updated=timezone.localtime(updated_at),
                 link=f"{link}{pk}/",

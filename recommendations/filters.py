@@ -14,7 +14,7 @@ from tracker.filters import (
     active_filters,
 )
 
-from . import access
+from . import access, work
 from .models import Priority, Recommendation, Status
 
 NOT_ASSIGNED = _("not assigned yet")
@@ -68,10 +68,27 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_mine",
         label=_("Assigned to"),
         empty_label=_("any unit"),
-        help_text=_("“My unit”: the units you are a member of."),
+        help_text=_("“My unit”: the units you are a member of, leading or supporting."),
     )
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=ALL
+    )
+    # "Việc của tôi": each of its counts links to exactly the list of its section.
+    work = django_filters.ChoiceFilter(
+        choices=[
+            ("to_triage", _("to triage")),
+            ("due_soon", _("due within 5 working days")),
+            ("newly_overdue", _("newly overdue")),
+            ("overdue", _("overdue")),
+            ("to_confirm", _("closures to confirm")),
+            ("waiting_update", _("waiting for your update")),
+            ("sent_back", _("sent back")),
+            ("proposed", _("closure proposed")),
+            ("escalated", _("overdue by more than 10 working days")),
+        ],
+        method="filter_work",
+        label=_("My work"),
+        empty_label=ALL,
     )
     theme = theme_filter()
     field = field_filter()
@@ -182,7 +199,11 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.overdue() if value == "yes" else queryset.not_overdue()
 
     def filter_mine(self, queryset, name, value):
-        return queryset.filter(responsible_unit__members=self.user)
+        # Lead or supporting: both units see it as theirs.
+        return work.of_units(queryset, work.unit_ids_query(self.user))
+
+    def filter_work(self, queryset, name, value):
+        return work.section_queryset(self.user, value, queryset=queryset)
 
     def filter_scope(self, queryset, name, value):
         return queryset  # read by ``shows_own_province_by_default``

@@ -77,14 +77,16 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(status__in=CLOSED_STATUSES)
 
     def overdue(self, today=None):
-        """Open and past the due date; derived, never stored."""
+        """Open, not on hold and past the due date; derived, never stored."""
         today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.open().filter(due_date__lt=today, on_hold_since__isnull=True)
 
     def not_overdue(self, today=None):
-        """Everything :meth:`overdue` leaves out: closed, undated, or not yet due."""
+        """Everything :meth:`overdue` leaves out: closed, undated, on hold or not yet due."""
         today = today or timezone.localdate()
-        return self.exclude(status__in=OPEN_STATUSES, due_date__lt=today)
+        return self.exclude(
+            status__in=OPEN_STATUSES, due_date__lt=today, on_hold_since__isnull=True
+        )
 
     def for_province(self, province):
         return self.filter(province=province)
@@ -226,12 +228,23 @@ class Recommendation(NaturalKeyMixin, models.Model):
         null=True,
         blank=True,
         related_name="recommendations",
-        verbose_name=_("responsible unit"),
+        verbose_name=_("lead unit"),
+    )
+    supporting_units = models.ManyToManyField(
+        MinistryUnit,
+        related_name="supported_recommendations",
+        blank=True,
+        verbose_name=_("supporting units"),
+        help_text=_("Units that contribute; they see it and get its reminders, the lead decides."),
     )
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # The clock is paused while a decision from above is awaited: never overdue, no reminders;
+    # on resume the due date moves by the working days held (services.recommendation_resume).
+    on_hold_since = models.DateField(_("on hold since"), null=True, blank=True, editable=False)
+    hold_reason = models.TextField(_("reason for the hold"), blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
@@ -314,8 +327,27 @@ class Recommendation(NaturalKeyMixin, models.Model):
         return self.status in CLOSED_STATUSES
 
     @property
+    def is_on_hold(self) -> bool:
+        return self.on_hold_since is not None
+
+    @property
     def is_overdue(self) -> bool:
-        return bool(self.due_date and not self.is_closed and self.due_date < timezone.localdate())
+        return bool(
+            self.due_date
+            and not self.is_closed
+            and not self.is_on_hold
+            and self.due_date < timezone.localdate()
+        )
+
+
+class EntryKind(models.TextChoices):
+    """What a history entry records. Notes and triage keep the status; so do hold and resume."""
+
+    TRANSITION = "transition", _("status change")
+    NOTE = "note", _("note")
+    TRIAGE = "triage", _("triage")
+    HOLD = "hold", _("put on hold")
+    RESUME = "resume", _("resumed")
 
 
 class StatusChangeManager(models.Manager):
@@ -347,6 +379,13 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=EntryKind.choices,
+        default=EntryKind.TRANSITION,
+        db_default=EntryKind.TRANSITION,
+    )
 
     objects = StatusChangeManager()
 
@@ -373,3 +412,87 @@ class StatusChange(models.Model):
     @property
     def is_note(self) -> bool:
         return self.from_status == self.to_status
+
+
+class CalendarDay(models.Model):
+    """A day the Government moved: an extra day off, or a Saturday/Sunday worked in exchange
+    (ngày làm bù). The public holidays themselves come from the ``holidays`` package."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("extra day off")
+        WORKING_DAY = "working_day", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("working calendar day")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y}: {self.get_kind_display()}"
+
+
+class DeadlineRule(models.Model):
+    """How many working days a unit has to handle a recommendation of a priority."""
+
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, unique=True
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["-priority"]
+
+    def __str__(self):
+        return f"{self.get_priority_display()}: {self.working_days}"
+
+
+class SentMail(models.Model):
+    """A mail that went out, by a key naming what it was about: sending again with the same
+    key does nothing, so a retried task or a second run of the digest never mails twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mails")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return self.key
+
+
+class DigestLine(models.Model):
+    """A change to tell someone in their next digest instead of a mail of its own: what bulk
+    actions and imports produce, and what could not be queued while the broker was down."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest line")
+        verbose_name_plural = _("digest lines")
+        indexes = [models.Index(fields=["recipient", "sent_on"], name="digestline_pending_idx")]
+
+    def __str__(self):
+        return self.text

@@ -36,11 +36,11 @@ from tracker.bulk import (
     replace_links,
 )
 
-from . import access, notifications
+from . import access, deadlines, notifications, workdays
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
-from .models import Recommendation, Status, StatusChange
+from .models import EntryKind, Recommendation, Status, StatusChange
 
-M2M_FIELDS = ["obstacles", "fields", "addressed_to"]
+M2M_FIELDS = ["obstacles", "fields", "addressed_to", "supporting_units"]
 TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
 #: What ministry staff may edit besides triage; status is never edited, only transitioned.
 CONTENT_FIELDS = [
@@ -83,7 +83,9 @@ def _save(recommendation: Recommendation, fields: list[str]) -> None:
     recommendation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
 
 
-def _record(recommendation, *, source, target, by, comment) -> StatusChange:
+def _record(recommendation, *, source, target, by, comment, kind=None) -> StatusChange:
+    if kind is None:
+        kind = EntryKind.TRANSITION if source != target else EntryKind.NOTE
     return StatusChange.objects.create(
         recommendation=recommendation,
         from_status=source,
@@ -91,6 +93,7 @@ def _record(recommendation, *, source, target, by, comment) -> StatusChange:
         changed_by=by,
         changed_at=timezone.now(),
         comment=comment,
+        kind=kind,
     )
 
 
@@ -212,6 +215,12 @@ def recommendation_transition(
                 locked.reply_date = reply_date
                 fields.append("reply_date")
 
+        if transition.target == Status.ASSIGNED:
+            # Assigning starts the unit's clock: the rule's due date unless one was given.
+            rule = deadlines.apply_rule(locked)
+            if rule:
+                fields.append("due_date")
+                comment = f"{comment} {rule}." if comment else f"{rule}."
         source = locked.status
         locked.status = transition.target
         _save(locked, fields)
@@ -288,6 +297,15 @@ def recommendation_update(
                 descriptions.append(_describe(locked, name, value))
         if not changed:
             return locked
+        if "due_date" in changed and by is not None:
+            refusal = deadlines.check_not_past(locked.due_date)
+            if refusal:
+                raise ValidationError({"due_date": refusal})
+        if "responsible_unit" in changed and locked.responsible_unit_id is not None:
+            rule = deadlines.apply_rule(locked)
+            if rule:
+                changed.append("due_date")
+                descriptions.append(rule)
         if locked.status in NEEDS_UNIT and locked.responsible_unit_id is None:
             raise ValidationError(
                 {"responsible_unit": _("A recommendation being handled needs a unit.")}
@@ -296,7 +314,14 @@ def recommendation_update(
         text = "; ".join(str(description) for description in descriptions)
         if comment.strip():
             text = f"{text}. {comment.strip()}"
-        _record(locked, source=locked.status, target=locked.status, by=by, comment=text)
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=text,
+            kind=EntryKind.TRIAGE,
+        )
         if "responsible_unit" in changed and locked.responsible_unit_id is not None:
             notifications.assigned_on_commit(locked, by=by)
             if get_transition(locked.status, Status.ASSIGNED) is not None:
@@ -325,6 +350,8 @@ def recommendation_triage(
     )
 
 
+# Bulk changes go into the next digest, one line per item, instead of one mail per item.
+@notifications.batched()
 def recommendations_bulk_apply(
     *,
     recommendations,
@@ -614,3 +641,67 @@ def status_changes_bulk_load(*, entries: list[tuple], recommendations) -> None:
     insert_values(StatusChange, HISTORY_COLUMNS, entries)
     last_change = StatusChange.objects.filter(recommendation=OuterRef("pk")).order_by("-changed_at")
     recommendations.update(updated_at=Subquery(last_change.values("changed_at")[:1]))
+
+
+# --- Deadlines (issue 11): pausing the clock -------------------------------------------------
+# A recommendation waiting for a decision from above is put on hold: never overdue, no
+# reminders. On resume its due date moves by the working days it was held. Both are history
+# entries (kind "hold"/"resume") with the status unchanged.
+
+
+def recommendation_hold(
+    *, recommendation: Recommendation, by, reason: str, expected_version: int | None = None
+) -> Recommendation:
+    """Pause the recommendation's clock (ministry staff), giving the reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, by is None or access.is_ministry_staff(by))
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for the hold.")})
+        if locked.is_closed:
+            raise ValidationError({"reason": _("A closed recommendation cannot be put on hold.")})
+        if locked.is_on_hold:
+            raise ValidationError({"reason": _("This recommendation is already on hold.")})
+        locked.on_hold_since = timezone.localdate()
+        locked.hold_reason = reason
+        _save(locked, ["on_hold_since", "hold_reason"])
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=reason,
+            kind=EntryKind.HOLD,
+        )
+    return locked
+
+
+def recommendation_resume(
+    *, recommendation: Recommendation, by, expected_version: int | None = None
+) -> Recommendation:
+    """Restart the clock: the due date moves by the working days the hold lasted."""
+    with transaction.atomic():
+        locked = _lock(recommendation, expected_version)
+        _check_actor(by, by is None or access.is_ministry_staff(by))
+        if not locked.is_on_hold:
+            raise ValidationError(_("This recommendation is not on hold."))
+        held = max(workdays.working_days_between(locked.on_hold_since, timezone.localdate()), 0)
+        comment = _("Resumed after %(days)d working days on hold.") % {"days": held}
+        fields = ["on_hold_since", "hold_reason"]
+        if locked.due_date and held:
+            locked.due_date = workdays.add_working_days(locked.due_date, held)
+            fields.append("due_date")
+            comment += " " + _("New due date: %(date)s.") % {"date": f"{locked.due_date:%d/%m/%Y}"}
+        locked.on_hold_since = None
+        locked.hold_reason = ""
+        _save(locked, fields)
+        _record(
+            locked,
+            source=locked.status,
+            target=locked.status,
+            by=by,
+            comment=comment,
+            kind=EntryKind.RESUME,
+        )
+    return locked

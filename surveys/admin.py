@@ -12,6 +12,7 @@ from .models import (
     MinistryUnit,
     SourceReport,
     Survey,
+    UnitMembership,
     Visit,
 )
 from .resources import DelegationResource, FindingResource, VisitResource
@@ -24,12 +25,18 @@ class SourceReportAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+class UnitMembershipInline(admin.TabularInline):
+    model = UnitMembership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
 @admin.register(MinistryUnit)
 class MinistryUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "english_name"]
     list_filter = ["kind"]
     search_fields = ["search_name__contains", "english_name"]
-    filter_horizontal = ["members"]
+    inlines = [UnitMembershipInline]
 
 
 @admin.register(Field)

@@ -67,6 +67,7 @@ class MinistryUnit(NaturalKeyMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="UnitMembership",
         related_name="ministry_units",
         blank=True,
         verbose_name=_("staff members"),
@@ -83,6 +84,31 @@ class MinistryUnit(NaturalKeyMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class UnitMembership(models.Model):
+    """A staff member's place in a unit. Leaders also receive the unit's escalations
+    (recommendations overdue by more than ten working days)."""
+
+    unit = models.ForeignKey(MinistryUnit, on_delete=models.CASCADE, db_column="ministryunit_id")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    is_leader = models.BooleanField(
+        _("leader"),
+        default=False,
+        help_text=_("Leaders receive the escalation of the unit's long-overdue recommendations."),
+    )
+
+    class Meta:
+        # The table the plain many-to-many used before (migration 0004 keeps its rows).
+        db_table = "surveys_ministryunit_members"
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="unit_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.unit}"
 
 
 class Field(NaturalKeyMixin, models.Model):

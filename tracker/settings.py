@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -129,7 +130,7 @@ AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/viec-cua-toi/"  # everyone lands on their work
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English available; dates dd/mm/yyyy through tracker/formats.
@@ -223,6 +224,9 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "theodoi-kiennghi@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (CI, staging).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Logs go to standard output, where gunicorn, systemd or a container runtime collect them.
 LOGGING = {
@@ -263,6 +267,8 @@ CELERY_BEAT_SCHEDULE["purge-import-previews"] = {
     "task": "recommendations.tasks.purge_import_previews",
     "schedule": 24 * 60 * 60,
 }
+# A queue of its own lets several checkouts share one Redis (the worker test uses one).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 
 # One cache every app server shares: Redis when REDIS_URL is set, local memory otherwise.
 if os.environ.get("REDIS_URL"):
@@ -275,3 +281,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Every day at 07:30 (CELERY_TIMEZONE): the task itself does nothing on a day off, so make-up
+# Saturdays get their digest and holidays none.
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "recommendations.send_reminders",
+    "schedule": crontab(hour=7, minute=30),
+}

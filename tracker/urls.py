@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tracker.views import healthz
+from tracker.views import LoginView, healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("provinces/", include("recommendations.province_urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

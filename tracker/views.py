@@ -4,6 +4,7 @@ and the results fragment htmx swaps in; and the health check."""
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
@@ -198,3 +199,13 @@ def healthz(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, except that arriving from the site's front page (``?next=/``, what
+    opening the address gives) lands on LOGIN_REDIRECT_URL – each person's own work – rather
+    than on the national overview."""
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url == "/" else url

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from surveys.models import Finding, Visit
 from tracker.bulk import chunks, current_links, filter_in
 
+from .. import deadlines
 from ..models import Recommendation, Status
 from ..services import ImportedRecommendation, recommendation_import_check
 from .columns import KIND_RECOMMENDATION
@@ -274,6 +275,10 @@ class Planner:
             "text": row.text,
             "theme": row.theme,
         }
+        # A unit given without a due date: the rule's (deadlines owns when and which).
+        row.due_date, rule = deadlines.import_due_date(
+            recommendation, unit=row.responsible_unit, due_date=row.due_date
+        )
         triage = {"responsible_unit": row.responsible_unit, "due_date": row.due_date}
         if recommendation is None:
             recommendation = Recommendation(key=row.key, **values, **triage)
@@ -295,7 +300,7 @@ class Planner:
             status=row.status
             or (Status.NEW if recommendation.pk is None else recommendation.status),
             note=row.note,
-            triage_changes=_triage_messages(changed_triage),
+            triage_changes=_triage_messages(changed_triage) + ([rule] if rule else []),
             field_ids=field_ids,
             authority_ids=authority_ids,
         )

@@ -69,14 +69,18 @@ def ministry_account(seeded_transactional_db):
 @pytest.fixture
 def sign_in(live_server, ministry_account):
     """Sign a page in through the login form (as ministry staff unless another account is
-    given); returns the page on the dashboard."""
+    given); returns the page on the dashboard, or where signing in landed with
+    ``landing=None`` ("Việc của tôi" for officers and unit staff)."""
 
-    def sign_in(page, account=None):
+    def sign_in(page, account=None, *, landing="/"):
         page.goto(f"{live_server.url}/")
         page.get_by_label("Tên đăng nhập").fill((account or ministry_account).username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.wait_for_load_state()
+        if landing is not None and page.url != f"{live_server.url}{landing}":
+            page.goto(f"{live_server.url}{landing}")
         return page
 
     return sign_in

@@ -125,7 +125,7 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     expect(results.locator("input[name=ids]:checked")).to_have_count(6)
     bulk = page.locator("#bulk-form")
     bulk.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Vụ Pháp chế")
-    bulk.get_by_label("Hạn xử lý").fill("31/12/2025")
+    bulk.get_by_label("Hạn xử lý").fill("31/12/2030")
     bulk.get_by_role("button", name="Áp dụng cho các kiến nghị đã chọn").click()
     expect(page).to_have_url(re.compile(r"/recommendations/\?province=22$"))
     expect(results).to_contain_text("Đã thay đổi 6 kiến nghị")

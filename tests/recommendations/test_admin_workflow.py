@@ -226,13 +226,13 @@ def test_bulk_assign_records_each_recommendation(client, ministry_user):
     unit = MinistryUnit.objects.get(name="Cục Viễn thông")
     selection = list(Recommendation.objects.filter(province__code="31"))
     response = _bulk(
-        client, [r.pk for r in selection], responsible_unit=str(unit.pk), due_date="31/12/2025"
+        client, [r.pk for r in selection], responsible_unit=str(unit.pk), due_date="31/12/2030"
     )
     assert response.status_code == 302
     for recommendation in selection:
         recommendation.refresh_from_db()
         assert recommendation.status == Status.ASSIGNED
-        assert recommendation.due_date.isoformat() == "2025-12-31"
+        assert recommendation.due_date.isoformat() == "2030-12-31"
         assert recommendation.history.filter(to_status=Status.ASSIGNED).count() == 1
 
 

@@ -464,13 +464,13 @@ def test_staff_triage_assigns_and_the_unit_is_mailed(
             "triage",
             responsible_unit=unit.pk,
             priority=30,
-            due_date="31/12/2025",
+            due_date="31/12/2030",
             comment="Theo chỉ đạo của Lãnh đạo Bộ.",
         )
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.responsible_unit) == (Status.ASSIGNED, unit)
-    assert (recommendation.priority, recommendation.due_date) == (30, datetime.date(2025, 12, 31))
+    assert (recommendation.priority, recommendation.due_date) == (30, datetime.date(2030, 12, 31))
     note = recommendation.history.filter(from_status=Status.REPORTED, to_status=Status.REPORTED)
     assert "Theo chỉ đạo của Lãnh đạo Bộ." in note.last().comment
     assert [colleague.email] in [message.to for message in mail.outbox]
@@ -611,10 +611,11 @@ def test_texts_are_escaped(staff_client, ministry_user):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # session, user, the row, addressees, fields, obstacles, history, the user's roles, …
-        ("ministry_user", 10),  # … and the units of the status and triage forms
-        ("officer_qn", 9),  # … and the officer's province binding
-        ("plain_user", 8),  # (no role: nothing more to look up)
+        # session, user, the row, addressees, fields, obstacles, history, supporting units,
+        # the user's roles, …
+        ("ministry_user", 11),  # … and the units of the status and triage forms
+        ("officer_qn", 10),  # … and the officer's province binding
+        ("plain_user", 9),  # (no role: nothing more to look up)
     ],
 )
 def test_detail_query_count_is_fixed_for_every_role(

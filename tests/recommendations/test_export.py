@@ -30,6 +30,7 @@ HEADERS = [
     "Hạn xử lý",
     "Trạng thái",
     "Quá hạn",
+    "Thời hạn",
     "Ngày tạo",
     "Cập nhật lần cuối",
     "Đường dẫn",
@@ -109,6 +110,7 @@ def test_csv_row_content(staff_client):
     assert row["Đơn vị chủ trì xử lý"] == "Vụ Pháp chế"
     assert row["Hạn xử lý"] == "31/12/2025"
     assert row["Trạng thái"] == "đã báo cáo Lãnh đạo Bộ"
+    assert row["Thời hạn"].startswith("quá hạn ") and row["Thời hạn"].endswith(" ngày làm việc")
     assert row["Đường dẫn"] == f"http://testserver/recommendations/{recommendation.pk}/"
     assert row["Lĩnh vực"] == "; ".join(f.name for f in recommendation.fields.all())
     assert row["Lĩnh vực"].count(";") == 2  # three fields

@@ -262,7 +262,7 @@ def test_assigning_a_unit_moves_a_reported_recommendation_to_assigned(ministry_u
         by=ministry_user,
         responsible_unit=unit,
         priority=Recommendation.Priority.HIGH,
-        due_date=datetime.date(2025, 12, 31),
+        due_date=datetime.date(2030, 12, 31),
     )
     assert (result.status, result.responsible_unit, result.priority) == (
         Status.ASSIGNED,
@@ -271,7 +271,7 @@ def test_assigning_a_unit_moves_a_reported_recommendation_to_assigned(ministry_u
     )
     notes = list(result.history.values_list("from_status", "to_status", "comment"))
     assert notes[-2][0] == notes[-2][1] == Status.REPORTED  # the triage note
-    assert "Vụ Tổ chức cán bộ" in notes[-2][2] and "31/12/2025" in notes[-2][2]
+    assert "Vụ Tổ chức cán bộ" in notes[-2][2] and "31/12/2030" in notes[-2][2]
     assert notes[-1][:2] == (Status.REPORTED, Status.ASSIGNED)
 
 

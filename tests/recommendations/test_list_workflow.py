@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from recommendations.models import Recommendation, Status
+from recommendations.models import DigestLine, Recommendation, Status
 from surveys.models import MinistryUnit
 from tests.conftest import make_user
 
@@ -190,7 +190,7 @@ def test_bulk_assign_records_each_one_and_returns_to_the_same_list(
             selection,
             query="province=22&ordering=due&page=1",
             responsible_unit=unit.pk,
-            due_date="31/12/2025",
+            due_date="31/12/2030",
             comment="Theo chỉ đạo.",
         )
     assert response.status_code == 302
@@ -198,12 +198,14 @@ def test_bulk_assign_records_each_one_and_returns_to_the_same_list(
     for recommendation in Recommendation.objects.filter(pk__in=selection):
         assert recommendation.status == Status.ASSIGNED
         assert recommendation.responsible_unit == unit
-        assert recommendation.due_date.isoformat() == "2025-12-31"
+        assert recommendation.due_date.isoformat() == "2030-12-31"
         history = list(recommendation.history.order_by("-id")[:2])
         assert history[0].to_status == Status.ASSIGNED
         assert history[0].changed_by == ministry_user
         assert "Theo chỉ đạo." in history[1].comment
-    assert [m.to for m in mail.outbox].count([colleague.email]) == 3
+    # One line per item in the colleague's next digest instead of one mail per item.
+    assert [m.to for m in mail.outbox].count([colleague.email]) == 0
+    assert DigestLine.objects.filter(recipient=colleague, sent_on=None).count() == 3
     # The others are untouched.
     assert not Recommendation.objects.filter(key__in=QN[3:]).exclude(responsible_unit=None)
     response = staff_client.get(response["Location"])

@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from surveys.models import Finding, ImportBatch
 from recommendations.imports import import_visit_notes, read_table
+from surveys.models import Finding, ImportBatch
 from tests.recommendations.test_visit_notes_admin import confirm, upload
 from tests.recommendations.test_visit_notes_import import snapshot
 

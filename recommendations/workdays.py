@@ -1,0 +1,86 @@
+"""Vietnamese working days: the one place that knows which days count.
+
+A working day is Monday to Friday, minus the public holidays (the ``holidays`` package's
+Vietnam calendar, which computes the lunar ones – Tết, the Hùng Kings), minus the extra days off
+the Government adds, plus the Saturdays it declares worked in exchange (ngày làm bù). The last
+two are ``CalendarDay`` rows admins edit ("Lịch làm việc").
+
+A period starts the day after the event (Civil Code: the first day is not counted), so
+``add_working_days(Tuesday 1/12/2026, 30)`` is Wednesday 13/1/2027.
+
+Each year's set of days off is computed once per process and kept until an admin edits the
+calendar (a version number in the shared cache tells every process to recompute).
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+from django.core.cache import cache
+
+CACHE_VERSION_KEY = "workdays:version"
+
+
+def version() -> int:
+    """Raised whenever an admin edits the calendar or the deadline rules."""
+    return cache.get(CACHE_VERSION_KEY) or 0
+
+
+def calendar_changed() -> None:
+    """Called when an admin edits the calendar: every process recomputes its years."""
+    try:
+        cache.incr(CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(CACHE_VERSION_KEY, 1, None)
+    _year.cache_clear()
+
+
+@lru_cache(maxsize=64)
+def _year(year: int, version: int) -> tuple[frozenset, frozenset]:
+    """(days off on weekdays, worked weekend days) of ``year``."""
+    from .models import CalendarDay  # the models import nothing from here
+
+    country = holidays.country_holidays("VN", years=year)
+    off = {day for day in country if day.weekday() < 5}
+    worked = {day for day in getattr(country, "weekend_workdays", ()) if day.year == year}
+    for row in CalendarDay.objects.filter(date__year=year):
+        if row.kind == CalendarDay.Kind.DAY_OFF:
+            off.add(row.date)
+            worked.discard(row.date)
+        else:
+            worked.add(row.date)
+            off.discard(row.date)
+    return frozenset(off), frozenset(worked)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    off, worked = _year(day.year, version())
+    if day in worked:
+        return True
+    return day.weekday() < 5 and day not in off
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The day on which ``days`` working days counted from ``start`` end (``start`` itself
+    is not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = start
+    while days:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` comes
+    first. ``working_days_between(d, add_working_days(d, n)) == n``."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
