@@ -93,11 +93,13 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
         "responsible_unit",
         "due_date",
         "is_overdue_display",
+        "group",
         "updated_at",
     ]
     list_display_links = ["short_text"]
     list_filter = [
         "status",
+        "group",
         OverdueFilter,
         "province",
         "visit__delegation",
@@ -108,7 +110,7 @@ class RecommendationAdmin(TrackerImportExportMixin, FoldedSearchMixin, admin.Mod
         "addressed_to",
         "source",
     ]
-    list_select_related = ["province", "responsible_unit"]
+    list_select_related = ["province", "responsible_unit", "group"]
     search_fields = [
         "search_text__contains",
         "province__search_name__contains",
@@ -290,3 +292,7 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, FoldedSearchMixin, admin.ModelAdmin)
     list_select_related = ["recommendation__province", "changed_by"]
     search_fields = ["recommendation__search_text__contains", "recommendation__key"]
     date_hierarchy = "changed_at"
+
+
+# Reply documents, evidence files and groups (issue 12).
+from . import admin_evidence  # noqa: E402, F401

@@ -6,3 +6,7 @@ class RecommendationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        # Connects the signal that deletes a file row's stored file (no orphan files).
+        from . import documents  # noqa: F401

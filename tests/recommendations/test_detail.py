@@ -70,8 +70,10 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
     staff_client.get(url)
     # session, user, the row with its relations, addressees, fields, obstacles, history, the
     # user's roles, and the units offered by the status form (first assignment) and the triage
-    # form (other roles: test_detail_actions.py)
-    with django_assert_num_queries(10):
+    # form (other roles: test_detail_actions.py); issue 12: the history's files and documents,
+    # the evidence files, the documents cited, the similar recommendations, the documents
+    # the status form offers
+    with django_assert_num_queries(16):
         staff_client.get(url)
 
 

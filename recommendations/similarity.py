@@ -1,0 +1,204 @@
+"""Similar recommendations: the same question asked by several provinces.
+
+The score is computed here, in Python, on both databases, so PostgreSQL and SQLite rank alike:
+the folded text (``tracker.text.fold``: no diacritics, lower case) is cut into syllables and
+pairs of neighbouring syllables (Vietnamese words are mostly two syllables: "đào tạo", "cán bộ");
+each unit weighs 1, except the common words of administrative Vietnamese ("đề nghị", "ban
+hành", "hướng dẫn", "bộ", "tỉnh", "cơ quan"…), which weigh little; the score is the weighted
+cosine of the two sets, 0–100.
+
+Candidates are found through the database. On PostgreSQL the existing trigram index on the
+folded ``search_text`` (migration 0006) answers ``LIKE '%đào tạo%'`` for the text's
+distinctive word pairs, and ``pg_trgm``'s ``similarity()`` keeps the closest few hundred; on
+SQLite the same ``LIKE`` filter reads the (small) table. Python then ranks the candidates.
+"""
+
+import itertools
+import math
+import operator
+import re
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db import connection
+from django.db.models import F, FloatField, Func, Q, Value
+
+from tracker.text import fold
+
+from .models import OPEN_STATUSES, Recommendation
+
+#: Single words a recommendation says whatever it asks for: weighed down, not ignored.
+STOP_WORDS = frozenset(
+    fold(word)
+    for word in [
+        "bộ",
+        "tỉnh",
+        "sớm",
+        "có",
+        "các",
+        "của",
+        "cho",
+        "và",
+        "với",
+        "về",
+        "để",
+        "theo",
+        "trong",
+        "tại",
+        "từ",
+        "được",
+        "là",
+        "những",
+        "một",
+        "này",
+        "đó",
+        "việc",
+        "nhằm",
+        "mới",
+    ]
+)
+#: Two-syllable words of the same kind; their syllables weigh little unless used elsewhere.
+STOP_PAIRS = frozenset(
+    fold(pair)
+    for pair in (
+        "đề nghị",
+        "kiến nghị",
+        "ban hành",
+        "hướng dẫn",
+        "cơ quan",
+        "hỗ trợ",
+        "tăng cường",
+        "quan tâm",
+        "điều kiện",
+        "xem xét",
+        "tham mưu",
+        "chỉ đạo",
+        "văn bản",
+        "quy định",
+        "thực hiện",
+        "đối với",
+        "nhà nước",
+        "trung ương",
+        "chính phủ",
+        "thành phố",
+        "khoa học",
+        "công nghệ",
+    )
+)
+STOP_WEIGHT = 0.1
+#: Candidates PostgreSQL keeps (by trigram similarity) for Python to rank.
+CANDIDATES = 300
+#: Distinctive word pairs searched for, at most.
+SEARCH_PAIRS = 12
+#: Below this score a recommendation is not shown as similar.
+MIN_SCORE = 15
+
+
+def _syllables(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9&]+", fold(text))
+
+
+def units(text: str) -> dict[str, float]:
+    """The weighted units of ``text``: syllables and neighbouring pairs."""
+    syllables = _syllables(text)
+    in_stop_pair = [False] * len(syllables)
+    weights = {}
+    for index, (first, second) in enumerate(itertools.pairwise(syllables)):
+        pair = f"{first} {second}"
+        stop = pair in STOP_PAIRS or (first in STOP_WORDS and second in STOP_WORDS)
+        if pair in STOP_PAIRS:
+            in_stop_pair[index] = in_stop_pair[index + 1] = True
+        weights[pair] = STOP_WEIGHT if stop else 1.0
+    for syllable, in_pair in zip(syllables, in_stop_pair, strict=True):
+        weight = STOP_WEIGHT if in_pair or syllable in STOP_WORDS else 1.0
+        weights[syllable] = max(weight, weights.get(syllable, 0.0))
+    return weights
+
+
+def score(a: dict[str, float], b: dict[str, float]) -> int:
+    """Weighted cosine of two unit sets, 0–100."""
+    if not a or not b:
+        return 0
+    shared = sum(weight * weight for unit, weight in a.items() if unit in b)
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return round(100 * shared / norm) if norm else 0
+
+
+def distinctive_pairs(text: str) -> list[str]:
+    """The word pairs worth searching for: neither a stop pair nor two stop words."""
+    weights = units(text)
+    pairs = [unit for unit, weight in weights.items() if " " in unit and weight == 1.0]
+    # Longer pairs are rarer ("phat trien" before "can bo"), so searched first.
+    return sorted(pairs, key=len, reverse=True)[:SEARCH_PAIRS]
+
+
+class TrigramSimilarity(Func):
+    function = "similarity"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class Similar:
+    recommendation: Recommendation
+    score: int
+    #: Raised in an earlier campaign ("đã từng kiến nghị") rather than by another province now.
+    earlier: bool = False
+
+
+def _candidates(text: str, queryset):
+    pairs = distinctive_pairs(text)
+    if not pairs:
+        return []
+    condition = reduce(operator.or_, (Q(search_text__contains=pair) for pair in pairs))
+    queryset = (
+        queryset.filter(condition)
+        .select_related("province", "visit__survey")
+        .only(
+            "id", "text", "status", "province__name", "province__code", "visit__survey__start_date"
+        )
+    )
+    if connection.vendor == "postgresql":
+        query = " ".join(_syllables(text))
+        queryset = queryset.annotate(
+            trigram=TrigramSimilarity(F("search_text"), Value(query))
+        ).order_by("-trigram")
+    return list(queryset[:CANDIDATES])
+
+
+def _rank(text, candidates, limit, *, earlier_than=None) -> list[Similar]:
+    mine = units(text)
+    ranked = []
+    for candidate in candidates:
+        value = score(mine, units(candidate.text))
+        if value >= MIN_SCORE:
+            survey = candidate.visit.survey if candidate.visit_id else None
+            earlier = bool(earlier_than and survey is not None and survey.start_date < earlier_than)
+            ranked.append(Similar(candidate, value, earlier))
+    ranked.sort(key=lambda item: (-item.score, item.recommendation.pk))
+    return ranked[:limit]
+
+
+def similar_to(recommendation: Recommendation, limit: int = 5) -> list[Similar]:
+    """Up to ``limit`` recommendations most like this one: open ones of other provinces, and
+    any raised in an earlier campaign (of any province: "đã từng kiến nghị")."""
+    survey = recommendation.visit.survey if recommendation.visit_id else None
+    started = survey.start_date if survey else None
+    others = Q(status__in=OPEN_STATUSES) & ~Q(province_id=recommendation.province_id)
+    if started is not None:
+        others |= Q(visit__survey__start_date__lt=started)
+    queryset = Recommendation.objects.filter(others).exclude(pk=recommendation.pk)
+    return _rank(
+        recommendation.text,
+        _candidates(recommendation.text, queryset),
+        limit,
+        earlier_than=started,
+    )
+
+
+def similar_existing(text: str, province=None, limit: int = 3) -> list[Similar]:
+    """For the import preview: existing recommendations that look like a new one's ``text``
+    (of any province but ``province``, open or closed – a closed one was answered before)."""
+    queryset = Recommendation.objects.all()
+    if province is not None:
+        queryset = queryset.exclude(province=province)
+    return _rank(text, _candidates(text, queryset), limit)
