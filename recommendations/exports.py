@@ -50,6 +50,7 @@ class ExportRow:
     created: datetime.date
     updated: datetime.datetime
     link: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ COLUMNS = [
     Column(_("Created"), "created", 12),
     Column(_("Last updated"), "updated", 17),
     Column(_("Link"), "link", 40),
+    Column(_("Group"), "group", 30),
 ]
 
 _VALUES = [
@@ -90,6 +92,7 @@ _VALUES = [
     "status",
     "created_at",
     "updated_at",
+    "group__title",
 ]
 
 
@@ -137,6 +140,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
             status,
             created_at,
             updated_at,
+            group,
         ) in batch:
             delegation = ""
             if delegation_number is not None:
@@ -163,6 +167,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                 created=timezone.localtime(created_at).date(),
                 updated=timezone.localtime(updated_at),
                 link=f"{link}{pk}/",
+                group=group or "",
             )
 
 

@@ -15,7 +15,7 @@ from tracker.filters import (
 )
 
 from . import access
-from .models import Priority, Recommendation, Status
+from .models import Priority, Recommendation, RecommendationGroup, Status
 
 NOT_ASSIGNED = _("not assigned yet")
 
@@ -72,6 +72,12 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=ALL
+    )
+    group = django_filters.ModelChoiceFilter(
+        queryset=RecommendationGroup.objects.all(),
+        label=_("Group"),
+        empty_label=ALL,
+        null_label=_("in no group"),
     )
     theme = theme_filter()
     field = field_filter()

@@ -106,7 +106,7 @@ class RecommendationQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a row of the triage list or the export shows, fetched with the row."""
-        return self.select_related("province", "responsible_unit", "visit__delegation")
+        return self.select_related("province", "responsible_unit", "visit__delegation", "group")
 
     def with_status_rank(self):
         """``status_rank``: the status's place in the lifecycle, to order by status

@@ -221,7 +221,8 @@ def group_from_suggestions(request, pk):
 def group_from_selection(request):
     """The list's bulk form: the ticked recommendations become a new group."""
     _staff_only(request.user)
-    raw = request.POST.getlist("ids")
+    # As the bulk form: the ticked rows, or every row of the page when its box is ticked.
+    raw = request.POST.getlist("page_ids" if request.POST.get("select_page") else "ids")
     ids = sorted({int(v) for v in raw if v.isascii() and v.isdigit() and len(v) < 16})
     title = request.POST.get("group_title", "").strip()
     back = reverse("recommendations:list")

@@ -33,6 +33,7 @@ HEADERS = [
     "Ngày tạo",
     "Cập nhật lần cuối",
     "Đường dẫn",
+    "Nhóm",
 ]
 
 
