@@ -41,6 +41,7 @@ from recommendations.services import (
     recommendation_import_check,
     recommendations_import_write,
 )
+from recommendations.similarity import similar_existing
 from tracker.bulk import (
     bulk_insert,
     bulk_update,
@@ -274,6 +275,8 @@ class RowOutcome:
     kind: str = ""
     action: str = ""
     errors: list[RowError] = field(default_factory=list)
+    #: Existing recommendations a new one looks like (issue 12), shown in the preview.
+    similar: list = field(default_factory=list)
 
     def error(self, column: str | None, message) -> None:
         header = COLUMN_BY_NAME[column].header if column else ""
@@ -338,6 +341,21 @@ class Report:
         if self.dry_run:
             return _("Dry run, nothing written. %(counts)s") % {"counts": counts}
         return _("Imported. %(counts)s") % {"counts": counts}
+
+    @property
+    def similar_notes(self) -> list[str]:
+        """For each new recommendation that looks like an existing one, a line saying so."""
+        return [
+            _("Line %(line)s is like recommendation no. %(number)s of %(province)s (%(score)s%%).")
+            % {
+                "line": row.line,
+                "number": item.recommendation.pk,
+                "province": item.recommendation.province.name,
+                "score": item.score,
+            }
+            for row in self.rows
+            for item in row.similar
+        ]
 
     def lines(self, *, every_row: bool = False) -> list[str]:
         """The report as text: the file's errors, each bad row, optionally every row, the
@@ -1083,6 +1101,8 @@ class VisitNotesImport:
             changed_triage = {name: value for name, value in triage.items() if value}
             outcome.action = RowOutcome.NEW
             field_ids, authority_ids = row.field_ids, row.authority_ids
+            if self.dry_run:  # the preview flags a new one that looks like an existing one
+                outcome.similar = similar_existing(row.text, row.province, 3)
         else:
             unit = row.responsible_unit
             changed_triage = {

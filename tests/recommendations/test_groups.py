@@ -244,3 +244,28 @@ def test_group_from_suggestions_and_from_the_list_selection(staff_client):
     # The list shows the group and filters by it.
     page = staff_client.get(reverse("recommendations:list"), {"group": fund.pk}).content
     assert page.decode().count('class="row-link"') == 2
+
+
+def test_the_import_preview_flags_a_new_recommendation_like_an_existing_one():
+    import tablib
+
+    from surveys.visit_notes import COLUMNS, import_visit_notes
+
+    headers = [column.header for column in COLUMNS]
+    data = tablib.Dataset(headers=headers)
+    cells = dict.fromkeys(headers, "")
+    cells.update(
+        {
+            "Mã dòng": "thu-nb-kn-09",
+            "Tỉnh/thành phố": "Ninh Bình",
+            "Ngày làm việc": "14/08/2025",
+            "Loại": "kiến nghị",
+            "Chủ đề": "nhân lực",
+            "Nội dung": "Tổ chức tập huấn, bồi dưỡng nghiệp vụ cho cán bộ cấp xã.",
+        }
+    )
+    data.append([cells[header] for header in headers])
+    report = import_visit_notes(data, user=None, file_name="x.csv", dry_run=True)
+    assert report.ok, report.errors
+    notes = " ".join(report.similar_notes)
+    assert f"số {_rec('2025-hai-phong-kn-03').pk} của Hải Phòng" in notes
