@@ -234,8 +234,14 @@ class StatusChangeForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when closing: how the recommendation was resolved or answered."),
     )
-    # Evidence (issue 12): files attached by whoever proposes closure, documents cited by
-    # whoever closes. Replaces the free-text reply number and date.
+    # Evidence (issue 12): what was done, files attached by whoever proposes closure,
+    # documents cited by whoever closes. Replaces the free-text reply number and date.
+    results = forms.CharField(
+        label=_("Results achieved, grounds for proposing closure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed when proposing closure: what was done, by whom, with what result."),
+    )
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
@@ -292,8 +298,8 @@ class StatusChangeForm(VersionedForm):
         self.evidence_statuses = [
             t.target for t in self.transitions if t.closes or t.target == Status.RESOLUTION_PROPOSED
         ]
-        if self.proposing and not access.is_ministry_staff(self.user):
-            self.fields["comment"].label = _("Results achieved, grounds for proposing closure")
+        if not self.proposing:
+            del self.fields["results"]
         if not self.evidence_statuses:
             for name in ("files", "documents", "no_document_reason"):
                 del self.fields[name]
@@ -303,9 +309,13 @@ class StatusChangeForm(VersionedForm):
     def service_arguments(self) -> dict:
         """What ``recommendation_transition`` needs from this form (once it is valid)."""
         data = self.cleaned_data
+        comment = data.get("comment", "")
+        if data.get("status") == Status.RESOLUTION_PROPOSED and "results" in self.fields:
+            # The history keeps what was done first, then any further comment.
+            comment = "\n".join(filter(None, [data.get("results", "").strip(), comment.strip()]))
         arguments = {
             "to_status": data.get("status"),
-            "comment": data.get("comment", ""),
+            "comment": comment,
             "responsible_unit": data.get("responsible_unit"),
             "expected_version": data.get("version"),
         }
@@ -322,6 +332,10 @@ class StatusChangeForm(VersionedForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("status"):
+            return cleaned
+        proposing = cleaned["status"] == Status.RESOLUTION_PROPOSED and "results" in self.fields
+        if proposing and not cleaned.get("results", "").strip():
+            self.add_error("results", _("Write what was done: the grounds for closing."))
             return cleaned
         # The one rule, asked now for a friendly message; the service asks it again under the
         # row lock when saving.

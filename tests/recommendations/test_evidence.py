@@ -84,7 +84,7 @@ def _state(recommendation):
 def _propose(client, recommendation, **extra):
     data = {
         "move-status": Status.RESOLUTION_PROPOSED,
-        "move-comment": "Đã tổ chức 3 lớp tập huấn cho 120 cán bộ cấp xã.",
+        "move-results": "Đã tổ chức 3 lớp tập huấn cho 120 cán bộ cấp xã.",
         "move-version": recommendation.version,
         **extra,
     }
@@ -102,6 +102,10 @@ def test_officer_proposal_without_evidence_is_refused_and_nothing_changes(client
     assert response.status_code == 200
     assert "files" in response.context["failed_form"].errors
     assert "Hãy đính kèm ít nhất một tệp" in response.content.decode()
+    assert _state(recommendation) == before
+    # Nor without saying what was done.
+    response = _propose(client, recommendation, **{"move-results": "", "move-files": [_pdf()]})
+    assert "results" in response.context["failed_form"].errors
     assert _state(recommendation) == before
     # The service says the same to any other caller (the import, the API).
     with pytest.raises(ValidationError) as refused:
