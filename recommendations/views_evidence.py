@@ -191,17 +191,22 @@ def group_from_suggestions(request, pk):
     title = (
         recommendation.text if len(recommendation.text) <= 120 else recommendation.text[:119] + "…"
     )
-    if recommendation.group_id is not None:
-        group = recommendation.group
-        added = [m for m in free if m.pk != recommendation.pk]
-        group_add_members(group=group, by=request.user, recommendations=added)
-    else:
-        group = group_create(
-            by=request.user,
-            title=title,
-            lead_unit=recommendation.responsible_unit,
-            members=free,
-        )
+    try:
+        if recommendation.group_id is not None:
+            group = recommendation.group
+            added = [m for m in free if m.pk != recommendation.pk]
+            group_add_members(group=group, by=request.user, recommendations=added)
+        else:
+            group = group_create(
+                by=request.user,
+                title=title,
+                lead_unit=recommendation.responsible_unit,
+                members=free,
+            )
+    except ValidationError as error:  # someone grouped one of them meanwhile
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(recommendation)
     skipped = len(ids) - len(free)
     if skipped and recommendation.group_id is None:
         messages.warning(

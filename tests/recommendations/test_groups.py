@@ -269,3 +269,23 @@ def test_the_import_preview_flags_a_new_recommendation_like_an_existing_one():
     assert report.ok, report.errors
     notes = " ".join(report.similar_notes)
     assert f"số {_rec('2025-hai-phong-kn-03').pk} của Hải Phòng" in notes
+
+
+@pytest.mark.parametrize("size", [2, 5])
+def test_group_pages_query_counts_do_not_depend_on_the_members(
+    staff_client, ministry_user, django_assert_num_queries, size
+):
+    keys = list(Recommendation.objects.order_by("pk").values_list("key", flat=True)[:size])
+    group = group_create(by=ministry_user, title="Nhóm", members=[_rec(k) for k in keys])
+    staff_client.get(group.get_absolute_url())
+    # session, user, roles, the group, its members, progress, documents, and the answer
+    # form's document choices
+    with django_assert_num_queries(8):
+        staff_client.get(group.get_absolute_url())
+    # session, user, the groups with their counts
+    with django_assert_num_queries(3):
+        staff_client.get(reverse("recommendations:groups"))
+    # session, user, roles, the documents with their counts
+    ReplyDocument.objects.create(number="1/BKHCN")
+    with django_assert_num_queries(4):
+        staff_client.get(reverse("recommendations:documents"))
