@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import Case, F, FloatField, Func, Q, Subquery, Value, When
 
 from tracker.text import fold
 
@@ -86,10 +86,12 @@ STOP_PAIRS = frozenset(
     )
 )
 STOP_WEIGHT = 0.1
-#: Candidates PostgreSQL keeps (by trigram similarity) for Python to rank.
-CANDIDATES = 300
-#: Distinctive word pairs searched for, at most.
-SEARCH_PAIRS = 12
+#: Rows sharing the most pairs kept for the trigram similarity (PostgreSQL)…
+PRESELECT = 1000
+#: …and of those, the closest ranked in Python.
+CANDIDATES = 200
+#: Distinctive word pairs searched for, at most (a recommendation has a dozen or two).
+SEARCH_PAIRS = 20
 #: Below this score a recommendation is not shown as similar.
 MIN_SCORE = 15
 
@@ -128,8 +130,7 @@ def distinctive_pairs(text: str) -> list[str]:
     """The word pairs worth searching for: neither a stop pair nor two stop words."""
     weights = units(text)
     pairs = [unit for unit, weight in weights.items() if " " in unit and weight == 1.0]
-    # Longer pairs are rarer ("phat trien" before "can bo"), so searched first.
-    return sorted(pairs, key=len, reverse=True)[:SEARCH_PAIRS]
+    return pairs[:SEARCH_PAIRS]
 
 
 class TrigramSimilarity(Func):
@@ -146,23 +147,35 @@ class Similar:
 
 
 def _candidates(text: str, queryset):
+    """At most ``CANDIDATES`` rows worth ranking, found through the database.
+
+    Every row sharing a distinctive word pair is found (on PostgreSQL the trigram index serves
+    ``LIKE '%pair%'``); they are ordered by how many of the pairs they share (a substring test
+    per row, cheap), the first ``PRESELECT`` kept, and of those PostgreSQL keeps the
+    ``CANDIDATES`` closest by trigram ``similarity()`` – computed on a bounded set, never on
+    every match. Python then ranks them (``_rank``), the same way on both databases.
+    """
     pairs = distinctive_pairs(text)
     if not pairs:
         return []
     condition = reduce(operator.or_, (Q(search_text__contains=pair) for pair in pairs))
-    queryset = (
-        queryset.filter(condition)
-        .select_related("province", "visit__survey")
-        .only(
-            "id", "text", "status", "province__name", "province__code", "visit__survey__start_date"
-        )
+    shared = reduce(
+        operator.add,
+        (Case(When(search_text__contains=pair, then=Value(1)), default=Value(0)) for pair in pairs),
     )
+    matches = queryset.filter(condition).annotate(shared=shared).order_by("-shared", "-pk")
     if connection.vendor == "postgresql":
         query = " ".join(_syllables(text))
-        queryset = queryset.annotate(
-            trigram=TrigramSimilarity(F("search_text"), Value(query))
-        ).order_by("-trigram")
-    return list(queryset[:CANDIDATES])
+        preselected = matches.values("pk")[:PRESELECT]
+        matches = (
+            Recommendation.objects.filter(pk__in=Subquery(preselected))
+            .annotate(trigram=TrigramSimilarity(F("search_text"), Value(query)))
+            .order_by("-trigram", "-pk")
+        )
+    matches = matches.select_related("province", "visit__survey").only(
+        "id", "text", "status", "province__name", "province__code", "visit__survey__start_date"
+    )
+    return list(matches[:CANDIDATES])
 
 
 def _rank(text, candidates, limit, *, earlier_than=None) -> list[Similar]:
