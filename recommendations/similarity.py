@@ -17,9 +17,11 @@ import itertools
 import math
 import operator
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, Subquery, Value, When
 
@@ -90,8 +92,13 @@ STOP_WEIGHT = 0.1
 PRESELECT = 1000
 #: …and of those, the closest ranked in Python.
 CANDIDATES = 200
-#: Distinctive word pairs searched for, at most (a recommendation has a dozen or two).
-SEARCH_PAIRS = 20
+#: Distinctive word pairs searched for, at most, the rarest first…
+SEARCH_PAIRS = 6
+#: …of which at most this many never seen in the sample (unique, or rare beyond it).
+UNSEEN_PAIRS = 2
+#: Recommendations sampled to learn how common each word pair is.
+SAMPLE = 3000
+FREQUENCY_CACHE_KEY = "similarity:pair-frequencies"
 #: Below this score a recommendation is not shown as similar.
 MIN_SCORE = 15
 
@@ -127,10 +134,35 @@ def score(a: dict[str, float], b: dict[str, float]) -> int:
 
 
 def distinctive_pairs(text: str) -> list[str]:
-    """The word pairs worth searching for: neither a stop pair nor two stop words."""
+    """The word pairs worth searching for: neither a stop pair nor two stop words; the rarest
+    first (a rare pair is cheap to find through the index and says more), at most
+    ``SEARCH_PAIRS``."""
     weights = units(text)
     pairs = [unit for unit, weight in weights.items() if " " in unit and weight == 1.0]
-    return pairs[:SEARCH_PAIRS]
+    frequency, complete = pair_frequencies()
+    mine = Counter(pairs)
+    # How many *other* recommendations of the sample use each pair.
+    seen = {pair: frequency.get(pair, 0) - (mine[pair] if complete else 0) for pair in pairs}
+    if complete:  # a pair no other recommendation uses cannot find one
+        return sorted((p for p in pairs if seen[p] > 0), key=seen.get)[:SEARCH_PAIRS]
+    unseen = [p for p in pairs if seen[p] <= 0][:UNSEEN_PAIRS]
+    known = sorted((p for p in pairs if seen[p] > 0), key=seen.get)
+    return [*unseen, *known][:SEARCH_PAIRS]
+
+
+def pair_frequencies() -> tuple[Counter, bool]:
+    """In how many recommendations of a sample each word pair occurs, and whether the sample
+    is the whole table. A small table is read whole every time; a large one's sample is
+    cached for an hour (the words people use change slowly)."""
+    cached = cache.get(FREQUENCY_CACHE_KEY)
+    if cached is not None:
+        return cached, False
+    texts = list(Recommendation.objects.order_by("?").values_list("text", flat=True)[: SAMPLE + 1])
+    frequency = Counter(pair for text in texts[:SAMPLE] for pair in units(text) if " " in pair)
+    complete = len(texts) <= SAMPLE
+    if not complete:
+        cache.set(FREQUENCY_CACHE_KEY, frequency, 3600)
+    return frequency, complete
 
 
 class TrigramSimilarity(Func):
