@@ -289,3 +289,20 @@ def test_group_pages_query_counts_do_not_depend_on_the_members(
     ReplyDocument.objects.create(number="1/BKHCN")
     with django_assert_num_queries(4):
         staff_client.get(reverse("recommendations:documents"))
+
+
+def test_the_admin_lists_documents_files_and_groups(client, admin_user, ministry_user):
+    group, _keys = _five(ministry_user)
+    ReplyDocument.objects.create(number="5/BKHCN")
+    client.force_login(admin_user)
+    for name in ("replydocument", "documentfile", "recommendationgroup", "recommendation"):
+        response = client.get(reverse(f"admin:recommendations_{name}_changelist"))
+        assert response.status_code == 200, name
+    response = client.get(
+        reverse("admin:recommendations_recommendationgroup_change", args=[group.pk])
+    )
+    assert response.status_code == 200
+    response = client.get(
+        reverse("admin:recommendations_recommendation_changelist"), {"group__id__exact": group.pk}
+    )
+    assert response.context["cl"].result_count == 5
