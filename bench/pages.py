@@ -53,6 +53,7 @@ def cases():
         data=QueryDict(export_filter), queryset=Recommendation.objects.all()
     ).qs.count()
     detail = Recommendation.objects.filter(key__startswith="syn-").order_by("pk").first()
+    seeded_training = Recommendation.objects.get(key="2025-bac-ninh-kn-02")
     rows = reverse("recommendations:list")
     return [
         ("list, first page", rows),
@@ -65,6 +66,11 @@ def cases():
         ("list, text search + filter", f"{rows}?q=so+huu+tri+tue&state=open"),
         ("dashboard", reverse("recommendations:dashboard")),
         ("recommendation detail", reverse("recommendations:detail", args=[detail.pk])),
+        # Issue 12: its "similar" section on a topic many provinces raise (training of staff).
+        (
+            "recommendation detail, similar: training of commune staff",
+            reverse("recommendations:detail", args=[seeded_training.pk]),
+        ),
         ("provinces (34 with counts)", reverse("provinces:list")),
         ("province scorecard", reverse("provinces:detail", args=["thanh-hoa"])),
         ("obstacles list", reverse("surveys:obstacle_list")),

@@ -104,11 +104,13 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
         "responsible_unit",
         "due_date",
         "is_overdue_display",
+        "group",
         "updated_at",
     ]
     list_display_links = ["short_text"]
     list_filter = [
         "status",
+        "group",
         OverdueFilter,
         "province",
         "visit__delegation",
@@ -119,7 +121,7 @@ class RecommendationAdmin(TrackerExportMixin, FoldedSearchMixin, admin.ModelAdmi
         "addressed_to",
         "source",
     ]
-    list_select_related = ["province", "responsible_unit"]
+    list_select_related = ["province", "responsible_unit", "group"]
     search_fields = [
         "search_text__contains",
         "province__search_name__contains",
@@ -350,3 +352,7 @@ class SentMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sent_at", "recipient", "subject", "key"]
     search_fields = ["key", "subject"]
     date_hierarchy = "sent_at"
+
+
+# Reply documents, evidence files and groups (issue 12).
+from . import admin_evidence  # noqa: E402, F401

@@ -8,4 +8,8 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self):
-        from . import deadlines  # noqa: F401  (connects the calendar's cache invalidation)
+        # Connects the signal that deletes a file row's stored file (no orphan files).
+        from . import (
+            deadlines,  # noqa: F401  (connects the calendar's cache invalidation)
+            documents,  # noqa: F401
+        )

@@ -53,6 +53,7 @@ class ExportRow:
     created: datetime.date
     updated: datetime.datetime
     link: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ COLUMNS = [
     Column(_("Created"), "created", 12),
     Column(_("Last updated"), "updated", 17),
     Column(_("Link"), "link", 40),
+    Column(_("Group"), "group", 30),
 ]
 
 _VALUES = [
@@ -95,6 +97,7 @@ _VALUES = [
     "created_at",
     "updated_at",
     "on_hold_since",
+    "group__title",
 ]
 
 
@@ -143,6 +146,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
             created_at,
             updated_at,
             on_hold_since,
+            group,
         ) in batch:
             delegation = ""
             if delegation_number is not None:
@@ -174,6 +178,7 @@ def export_rows(queryset, build_url: Callable[[str], str]) -> Iterator[ExportRow
                 created=timezone.localtime(created_at).date(),
                 updated=timezone.localtime(updated_at),
                 link=f"{link}{pk}/",
+                group=group or "",
             )
 
 

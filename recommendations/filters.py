@@ -15,7 +15,7 @@ from tracker.filters import (
 )
 
 from . import access, work
-from .models import Priority, Recommendation, Status
+from .models import Priority, Recommendation, RecommendationGroup, Status
 
 NOT_ASSIGNED = _("not assigned yet")
 
@@ -89,6 +89,12 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_work",
         label=_("My work"),
         empty_label=ALL,
+    )
+    group = django_filters.ModelChoiceFilter(
+        queryset=RecommendationGroup.objects.all(),
+        label=_("Group"),
+        empty_label=ALL,
+        null_label=_("in no group"),
     )
     theme = theme_filter()
     field = field_filter()

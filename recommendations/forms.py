@@ -6,8 +6,42 @@ from surveys.models import MinistryUnit
 from tracker.filters import DateInput
 
 from . import access
-from .models import CLOSED_STATUSES, RECOMMENDED_FIELDS, Priority, Recommendation, Status
+from .documents import check_upload
+from .models import (
+    CLOSED_STATUSES,
+    RECOMMENDED_FIELDS,
+    Priority,
+    Recommendation,
+    ReplyDocument,
+    Status,
+)
 from .services import StaleRecommendation, check_transition
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by its content (``documents.check_upload``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+        cleaned = [upload for upload in cleaned if upload]
+        errors = []
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 def transition_choices(user, recommendation) -> list[tuple[str, str]]:
@@ -201,17 +235,33 @@ class StatusChangeForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when closing: how the recommendation was resolved or answered."),
     )
-    reply_reference = forms.CharField(
-        label=_("Reply document number"),
-        max_length=100,
+    # Evidence (issue 12): what was done, files attached by whoever proposes closure,
+    # documents cited by whoever closes. Replaces the free-text reply number and date.
+    results = forms.CharField(
+        label=_("Results achieved, grounds for proposing closure"),
         required=False,
-        help_text=_("When closing, if an official letter answered it; e.g. 1234/BKHCN-PC."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed when proposing closure: what was done, by whom, with what result."),
     )
-    reply_date = forms.DateField(
-        label=_("Reply document date"),
+    files = MultipleFileField(
+        label=_("Evidence files"),
         required=False,
-        widget=DateInput,
-        help_text=_("When closing: the date of that letter, e.g. 15/10/2025."),
+        help_text=_(
+            "A report, minutes of acceptance, a decision, photos: PDF, DOCX, XLSX, JPEG or PNG."
+        ),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents cited"),
+        queryset=ReplyDocument.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("The reply documents this step relies on (register them first)."),
+    )
+    no_document_reason = forms.CharField(
+        label=_("Why no document"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When closing without citing a document: say why there is none."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -242,32 +292,51 @@ class StatusChangeForm(VersionedForm):
             self.unit_statuses = []
         if self.closing_statuses:
             self.fields["resolution_note"].initial = recommendation.resolution_note
-            self.fields["reply_reference"].initial = recommendation.reply_reference
-            self.fields["reply_date"].initial = recommendation.reply_date
         else:
-            for name in ("resolution_note", "reply_reference", "reply_date"):
+            del self.fields["resolution_note"]
+        # Officers propose closure with evidence; staff close citing documents.
+        self.proposing = Status.RESOLUTION_PROPOSED in [t.target for t in self.transitions]
+        self.evidence_statuses = [
+            t.target for t in self.transitions if t.closes or t.target == Status.RESOLUTION_PROPOSED
+        ]
+        if not self.proposing:
+            del self.fields["results"]
+        if not self.evidence_statuses:
+            for name in ("files", "documents", "no_document_reason"):
                 del self.fields[name]
+        elif not self.closing_statuses:
+            del self.fields["no_document_reason"]
 
     def service_arguments(self) -> dict:
         """What ``recommendation_transition`` needs from this form (once it is valid)."""
         data = self.cleaned_data
+        comment = data.get("comment", "")
+        if data.get("status") == Status.RESOLUTION_PROPOSED and "results" in self.fields:
+            # The history keeps what was done first, then any further comment.
+            comment = "\n".join(filter(None, [data.get("results", "").strip(), comment.strip()]))
         arguments = {
             "to_status": data.get("status"),
-            "comment": data.get("comment", ""),
+            "comment": comment,
             "responsible_unit": data.get("responsible_unit"),
             "expected_version": data.get("version"),
         }
         if data.get("status") in CLOSED_STATUSES:
+            arguments["resolution_note"] = data.get("resolution_note", "")
+        if data.get("status") in self.evidence_statuses:
             arguments.update(
-                resolution_note=data.get("resolution_note", ""),
-                reply_reference=data.get("reply_reference", ""),
-                reply_date=data.get("reply_date"),
+                files=data.get("files") or [],
+                documents=list(data.get("documents") or []),
+                no_document_reason=data.get("no_document_reason", ""),
             )
         return arguments
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("status"):
+            return cleaned
+        proposing = cleaned["status"] == Status.RESOLUTION_PROPOSED and "results" in self.fields
+        if proposing and not cleaned.get("results", "").strip():
+            self.add_error("results", _("Write what was done: the grounds for closing."))
             return cleaned
         # The one rule, asked now for a friendly message; the service asks it again under the
         # row lock when saving.
@@ -280,6 +349,9 @@ class StatusChangeForm(VersionedForm):
                 comment=arguments["comment"],
                 resolution_note=arguments.get("resolution_note"),
                 responsible_unit=arguments["responsible_unit"],
+                files=arguments.get("files"),
+                documents=arguments.get("documents"),
+                no_document_reason=arguments.get("no_document_reason"),
             )
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(self, error, fallback="status")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -102,7 +104,7 @@ class RecommendationQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a row of the triage list or the export shows, fetched with the row."""
-        return self.select_related("province", "responsible_unit", "visit__delegation")
+        return self.select_related("province", "responsible_unit", "visit__delegation", "group")
 
     def with_status_rank(self):
         """``status_rank``: the status's place in the lifecycle, to order by status
@@ -256,6 +258,23 @@ class Recommendation(NaturalKeyMixin, models.Model):
         help_text=_("Number of the official letter that answered it, e.g. 1234/BKHCN-PC."),
     )
     reply_date = models.DateField(_("reply document date"), null=True, blank=True)
+    # The register of reply documents replaces reply_reference/reply_date (migration 0008
+    # copied them into documents); the two columns stay, read-only, for old exports.
+    documents = models.ManyToManyField(
+        "ReplyDocument",
+        related_name="recommendations",
+        blank=True,
+        verbose_name=_("reply documents"),
+    )
+    group = models.ForeignKey(
+        "RecommendationGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("group"),
+        help_text=_("Recommendations of the same content, answered together."),
+    )
     source = models.ForeignKey(
         SourceReport,
         on_delete=models.PROTECT,
@@ -386,6 +405,13 @@ class StatusChange(models.Model):
         default=EntryKind.TRANSITION,
         db_default=EntryKind.TRANSITION,
     )
+    #: The evidence this step relied on: the documents cited and the files attached.
+    documents = models.ManyToManyField(
+        "ReplyDocument", related_name="status_changes", blank=True, verbose_name=_("documents")
+    )
+    files = models.ManyToManyField(
+        "DocumentFile", related_name="status_changes", blank=True, verbose_name=_("files")
+    )
 
     objects = StatusChangeManager()
 
@@ -412,6 +438,160 @@ class StatusChange(models.Model):
     @property
     def is_note(self) -> bool:
         return self.from_status == self.to_status
+
+
+# --- reply documents, evidence files and groups (issue 12) --------------------------------------
+
+
+class ReplyDocument(models.Model):
+    """An official document (văn bản, công văn) that answers one or more recommendations."""
+
+    number = models.CharField(
+        _("number and symbol"),
+        max_length=100,
+        help_text=_("As written on the document, e.g. 1234/BKHCN-PC."),
+    )
+    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
+    signer = models.CharField(_("signer"), max_length=120, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=120, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown on the public pages. Internal documents stay unticked."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reply document")
+        verbose_name_plural = _("reply documents")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["number"], name="replydoc_number_idx")]
+
+    def __str__(self):
+        if self.issued_on:
+            return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("recommendations:document", args=[self.pk])
+
+
+def _file_path(instance, filename):
+    # A random directory per upload: names never collide and never reveal another file's path.
+    return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class DocumentFile(models.Model):
+    """A file of a reply document, or an evidence file a province attached to a recommendation.
+
+    Never served from a public URL: ``views_documents.file_download`` checks the reader.
+    Replacing a file keeps the old one (``superseded_by``) so the history can still show it.
+    """
+
+    document = models.ForeignKey(
+        ReplyDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("document"),
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence_files",
+        verbose_name=_("recommendation"),
+    )
+    file = models.FileField(_("file"), upload_to=_file_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False) | Q(recommendation__isnull=False),
+                name="docfile_has_owner",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recommendations:file_download", args=[self.pk])
+
+    @property
+    def kind(self) -> str:
+        """A short name of the type for people: PDF, DOCX, XLSX, JPEG, PNG."""
+        return self.content_type.rsplit("/", 1)[-1].upper() if self.content_type else ""
+
+
+class RecommendationGroup(models.Model):
+    """Recommendations of the same content from several provinces (nhóm kiến nghị cùng nội
+    dung), answered together. Each member keeps its own status and history."""
+
+    title = models.CharField(_("title"), max_length=300)
+    lead_unit = models.ForeignKey(
+        MinistryUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendation_groups",
+        verbose_name=_("lead unit"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("recommendation group")
+        verbose_name_plural = _("recommendation groups")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("recommendations:group", args=[self.pk])
 
 
 class CalendarDay(models.Model):

@@ -37,8 +37,9 @@ from tracker.bulk import (
 )
 
 from . import access, deadlines, notifications, workdays
+from .documents import evidence_attach_files
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
-from .models import EntryKind, Recommendation, Status, StatusChange
+from .models import EntryKind, Recommendation, ReplyDocument, Status, StatusChange
 
 M2M_FIELDS = ["obstacles", "fields", "addressed_to", "supporting_units"]
 TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
@@ -135,6 +136,9 @@ def check_transition(
     comment: str = "",
     resolution_note: str | None = None,
     responsible_unit: MinistryUnit | None = None,
+    files=None,
+    documents=None,
+    no_document_reason: str | None = None,
 ) -> Transition:
     """The transition ``by`` asks for, if the lifecycle, the role and the inputs allow it.
 
@@ -170,9 +174,35 @@ def check_transition(
         note = resolution_note if resolution_note is not None else recommendation.resolution_note
         if not (note or "").strip():
             errors["resolution_note"] = _("Closing needs a resolution note.")
+    errors.update(_evidence_errors(transition, by, files, documents, no_document_reason))
     if errors:
         raise ValidationError(errors)
     return transition
+
+
+def _evidence_errors(transition, by, files, documents, no_document_reason) -> dict:
+    """Closure needs proof (issue 12). An officer proposing closure attaches a file or cites
+    a document. Staff closing cite the deciding document or say why there is none – asked of
+    callers that offer evidence (``documents`` given: the pages, the group answer); the
+    import and the admin's bulk bar, which have no place for it, are not asked yet."""
+    if by is None:
+        return {}
+    if transition.target == Status.RESOLUTION_PROPOSED and not access.is_ministry_staff(by):
+        if not (files or documents):
+            return {
+                "files": _(
+                    "Attach at least one file (report, minutes of acceptance, decision, photo) "
+                    "or cite a document as evidence for closing."
+                )
+            }
+    elif (
+        transition.closes
+        and documents is not None
+        and not documents
+        and not (no_document_reason or "").strip()
+    ):
+        return {"documents": _("Cite the document that decided this, or say why there is none.")}
+    return {}
 
 
 def recommendation_transition(
@@ -186,9 +216,16 @@ def recommendation_transition(
     reply_date: datetime.date | None = None,
     responsible_unit: MinistryUnit | None = None,
     expected_version: int | None = None,
+    files=(),
+    documents=None,
+    no_document_reason: str = "",
 ) -> Recommendation:
-    """Move a recommendation to ``to_status`` if the lifecycle and ``by``'s role allow it."""
+    """Move a recommendation to ``to_status`` if the lifecycle and ``by``'s role allow it.
+
+    ``files`` (uploads, stored as evidence) and ``documents`` (reply documents cited) are the
+    evidence the step relies on; the history entry keeps them."""
     comment = (comment or "").strip()
+    documents = list(documents) if documents is not None else None
     with transaction.atomic():
         locked = _lock(recommendation, expected_version)
         transition = check_transition(
@@ -198,6 +235,9 @@ def recommendation_transition(
             comment=comment,
             resolution_note=resolution_note,
             responsible_unit=responsible_unit,
+            files=files,
+            documents=documents,
+            no_document_reason=no_document_reason,
         )
         fields = ["status"]
         unit_changed = responsible_unit is not None and responsible_unit != locked.responsible_unit
@@ -211,6 +251,8 @@ def recommendation_transition(
             if reply_reference is not None:
                 locked.reply_reference = reply_reference.strip()
                 fields.append("reply_reference")
+                if locked.reply_reference:  # the old way to name a document: register it
+                    documents = [*(documents or []), _legacy_document(locked, reply_date)]
             if reply_date is not None:
                 locked.reply_date = reply_date
                 fields.append("reply_date")
@@ -224,11 +266,31 @@ def recommendation_transition(
         source = locked.status
         locked.status = transition.target
         _save(locked, fields)
+        reason = (no_document_reason or "").strip()
+        if transition.closes and reason and not documents:
+            comment = "\n".join(filter(None, [comment, _("No document: %s") % reason]))
         entry = _record(locked, source=source, target=transition.target, by=by, comment=comment)
+        _keep_evidence(locked, entry, by=by, files=files, documents=documents)
         notifications.status_changed_on_commit(entry)
         if unit_changed:
             notifications.assigned_on_commit(locked, by=by)
     return locked
+
+
+def _legacy_document(recommendation, date):
+    """The reply document a number typed in the old ``reply_reference`` field names."""
+    number, issued_on = recommendation.reply_reference, date or recommendation.reply_date
+    found = ReplyDocument.objects.filter(number=number, issued_on=issued_on).order_by("pk").first()
+    return found or ReplyDocument.objects.create(number=number, issued_on=issued_on)
+
+
+def _keep_evidence(recommendation, entry, *, by, files, documents) -> None:
+    stored = evidence_attach_files(recommendation=recommendation, by=by, uploads=files or ())
+    if stored:
+        entry.files.set(stored)
+    if documents:
+        recommendation.documents.add(*documents)
+        entry.documents.set(documents)
 
 
 def recommendation_add_note(

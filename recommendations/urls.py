@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, work_views
+from . import views, views_evidence, work_views
 
 app_name = "recommendations"
 
@@ -25,4 +25,22 @@ urlpatterns = [
     path("recommendations/<int:pk>/triage/", views.recommendation_triage_view, name="triage"),
     path("recommendations/<int:pk>/hold/", work_views.recommendation_hold_view, name="hold"),
     path("recommendations/<int:pk>/resume/", work_views.recommendation_resume_view, name="resume"),
+    # Reply documents, evidence files and groups (issue 12).
+    path("documents/", views_evidence.document_list, name="documents"),
+    path("documents/new/", views_evidence.document_new, name="document_new"),
+    path("documents/<int:pk>/", views_evidence.document_detail, name="document"),
+    path("files/<int:pk>/", views_evidence.file_download, name="file_download"),
+    path("groups/", views_evidence.group_list, name="groups"),
+    path("groups/new/", views_evidence.group_new, name="group_new"),
+    path(
+        "groups/from-selection/", views_evidence.group_from_selection, name="group_from_selection"
+    ),
+    path("groups/<int:pk>/", views_evidence.group_detail, name="group"),
+    path("groups/<int:pk>/members/", views_evidence.group_members, name="group_members"),
+    path("groups/<int:pk>/answer/", views_evidence.group_answer_view, name="group_answer"),
+    path(
+        "recommendations/<int:pk>/group/",
+        views_evidence.group_from_suggestions,
+        name="group_from_suggestions",
+    ),
 ]

@@ -36,6 +36,7 @@ from .services import (
     recommendation_triage,
     recommendations_bulk_apply,
 )
+from .views_evidence import evidence_context
 
 OLDEST_OPEN_SHOWN = 5
 
@@ -170,14 +171,22 @@ class RecommendationDetailView(DetailView):
 
     template_name = "recommendations/recommendation_detail.html"
     queryset = Recommendation.objects.select_related(
-        "province", "visit__delegation", "visit__province", "responsible_unit", "source"
+        "province",
+        "visit__delegation",
+        "visit__province",
+        "visit__survey",
+        "responsible_unit",
+        "source",
+        "group",
     ).prefetch_related(
         "addressed_to",
         "fields",
         Prefetch("obstacles", queryset=Finding.objects.select_related("province")),
         Prefetch(
             "history",
-            queryset=StatusChange.objects.select_related("changed_by").order_by("changed_at", "id"),
+            queryset=StatusChange.objects.select_related("changed_by")
+            .prefetch_related("files", "documents")
+            .order_by("changed_at", "id"),
         ),
     )
 
@@ -194,6 +203,7 @@ class RecommendationDetailView(DetailView):
         context["failed_form"] = self.failed_form
         # The language switch returns here, not to the action's POST-only address.
         context["language_next"] = self.object.get_absolute_url()
+        context.update(evidence_context(self.request.user, self.object))
         return context
 
     def action_forms(self) -> dict:
@@ -310,7 +320,7 @@ def recommendation_move(request, pk):
     """Move a recommendation to another status (with comment, resolution, reply document)."""
     recommendation = _for_action(request, pk, access.can_change)
     form = StatusChangeForm(
-        request.POST, user=request.user, recommendation=recommendation, prefix=MOVE
+        request.POST, request.FILES, user=request.user, recommendation=recommendation, prefix=MOVE
     )
 
     def save(data):

@@ -191,6 +191,8 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
+# Each reply document or evidence file may be at most this large (20 MB by default).
+DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 STORAGES = {
     "default": _default_storage,
     # Production serves hashed, compressed files (collectstatic, then whitenoise, far-future

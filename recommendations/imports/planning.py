@@ -18,6 +18,7 @@ from tracker.bulk import chunks, current_links, filter_in
 from .. import deadlines
 from ..models import Recommendation, Status
 from ..services import ImportedRecommendation, recommendation_import_check
+from ..similarity import similar_existing
 from .columns import KIND_RECOMMENDATION
 from .report import RowOutcome
 from .resolving import Row
@@ -285,6 +286,8 @@ class Planner:
             changed_triage = {name: value for name, value in triage.items() if value}
             outcome.action = RowOutcome.NEW
             field_ids, authority_ids = row.field_ids, row.authority_ids
+            if not self.lock:  # the preview flags a new one that looks like an existing one
+                outcome.similar = similar_existing(row.text, row.province, 3)
         else:
             changed_triage, field_ids, authority_ids, changed = _diff_recommendation(
                 recommendation, row, {**values, **triage}, fields, authorities

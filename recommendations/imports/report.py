@@ -41,6 +41,8 @@ class RowOutcome:
     kind: str = ""
     action: str = ""
     errors: list[RowError] = field(default_factory=list)
+    #: Existing recommendations a new one looks like (issue 12), shown in the preview.
+    similar: list = field(default_factory=list)
 
     def error(self, column: str | None, message) -> None:
         header = COLUMN_BY_NAME[column].header if column else ""
@@ -105,6 +107,21 @@ class Report:
         if self.dry_run:
             return _("Dry run, nothing written. %(counts)s") % {"counts": counts}
         return _("Imported. %(counts)s") % {"counts": counts}
+
+    @property
+    def similar_notes(self) -> list[str]:
+        """For each new recommendation that looks like an existing one, a line saying so."""
+        return [
+            _("Line %(line)s is like recommendation no. %(number)s of %(province)s (%(score)s%%).")
+            % {
+                "line": row.line,
+                "number": item.recommendation.pk,
+                "province": item.recommendation.province.name,
+                "score": item.score,
+            }
+            for row in self.rows
+            for item in row.similar
+        ]
 
     def lines(self, *, every_row: bool = False) -> list[str]:
         """The report as text: the file's errors, each bad row, optionally every row, the

@@ -2,13 +2,14 @@
 recommendation forward and cannot touch another's; ministry staff change a selection at once
 and close a recommendation with the fields the move needs."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from recommendations import roles
-from recommendations.models import Recommendation, Status
+from recommendations.models import Recommendation, ReplyDocument, Status
 from recommendations.services import recommendation_triage
 from surveys.models import MinistryUnit
 from tests.conftest import make_user
@@ -111,6 +112,7 @@ def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
 def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     browser, live_server, sign_in, strict_policy
 ):
+    ReplyDocument.objects.create(number="1234/BKHCN-PC", issued_on=datetime.date(2025, 10, 15))
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()
     violations = strict_policy(page)
@@ -134,7 +136,7 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     # Closing one: the resolution fields appear once a closing status is chosen.
     results.locator("a.row-link").first.click()
     status_form = page.locator("#move-form")
-    closing = status_form.locator("fieldset.conditional")
+    closing = status_form.get_by_role("group", name="Cần khi đóng kiến nghị")
     expect(closing).to_be_hidden()
     status_form.get_by_label("đã giải quyết").check()
     expect(closing).to_be_visible()
@@ -151,8 +153,8 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     summary.get_by_role("link").first.click()
     expect(status_form.get_by_label("Kết quả xử lý")).to_be_focused()
     status_form.get_by_label("Kết quả xử lý").fill("Bộ đã ban hành văn bản hướng dẫn.")
-    status_form.get_by_label("Số công văn trả lời").fill("1234/BKHCN-PC")
-    status_form.get_by_label("Ngày công văn trả lời").fill("15/10/2025")
+    # Issue 12: the deciding document is cited from the register.
+    status_form.get_by_label("Văn bản dẫn chiếu").select_option(label="1234/BKHCN-PC (15/10/2025)")
     status_form.get_by_role("button", name="Lưu trạng thái").click()
     expect(page.locator("h1 + p .badge")).to_have_text("đã giải quyết")
     expect(page.locator(".summary-list")).to_contain_text("1234/BKHCN-PC (15/10/2025)")
@@ -168,7 +170,7 @@ def test_the_status_form_works_without_javascript(browser, live_server, sign_in)
     page.goto(f"{live_server.url}{recommendation.get_absolute_url()}")
     status_form = page.locator("#move-form")
     # Every field is shown, with the hint saying when it is needed.
-    expect(status_form.locator("fieldset.conditional")).to_be_visible()
+    expect(status_form.locator("fieldset.conditional").first).to_be_visible()
     expect(status_form).to_contain_text("Cần khi đóng kiến nghị")
     status_form.get_by_label("đã giao xử lý").check()
     status_form.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Cục Viễn thông")

@@ -70,8 +70,11 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
     staff_client.get(url)
     # session, user, the row with its relations, addressees, fields, obstacles, history, the
     # user's roles, and the units offered by the status form (first assignment) and the triage
-    # form (other roles: test_detail_actions.py), and the supporting units
-    with django_assert_num_queries(11):
+    # form (other roles: test_detail_actions.py), the supporting units; issue 12: the history's
+    # files and documents, the evidence files, the documents cited, the similar recommendations
+    # (and, on a small table, the sample of word pairs; cached on a large one), the documents
+    # the status form offers
+    with django_assert_num_queries(18):
         staff_client.get(url)
 
 

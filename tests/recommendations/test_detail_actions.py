@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from recommendations.models import CLOSED_STATUSES, Recommendation, Status, StatusChange
+from recommendations.models import (
+    CLOSED_STATUSES,
+    Recommendation,
+    ReplyDocument,
+    Status,
+    StatusChange,
+)
 from recommendations.services import StaleRecommendation, recommendation_add_note
 from surveys.models import MinistryUnit
 from tests.conftest import make_user
@@ -82,8 +88,10 @@ def test_staff_are_offered_the_next_statuses_with_what_they_need(staff_client):
     assert 'name="move-responsible_unit"' in page
     assert 'data-show-for="assigned"' in page
     assert 'name="move-resolution_note"' in page
-    assert 'name="move-reply_reference"' in page
-    assert 'name="move-reply_date"' in page
+    # Issue 12: the evidence of a closure – documents cited, or why there is none.
+    assert 'name="move-documents"' in page
+    assert 'name="move-no_document_reason"' in page
+    assert 'enctype="multipart/form-data"' in page
     assert "Cần khi đóng kiến nghị" in page
     assert f'name="move-version" value="{recommendation.version}"' in page
     assert response.context["note_form"] is not None
@@ -169,6 +177,9 @@ def test_assigning_without_a_unit_says_so_by_the_field(staff_client):
 
 def test_staff_close_with_a_resolution_note_and_the_reply_document(staff_client):
     recommendation = _put(QN, Status.IN_PROGRESS)
+    document = ReplyDocument.objects.create(
+        number="123/BKHCN-PC", issued_on=datetime.date(2025, 10, 15)
+    )
     response = _post(
         staff_client,
         recommendation,
@@ -176,15 +187,14 @@ def test_staff_close_with_a_resolution_note_and_the_reply_document(staff_client)
         status="resolved",
         comment="Đã có văn bản.",
         resolution_note="Bộ đã ban hành Thông tư hướng dẫn.",
-        reply_reference="123/BKHCN-PC",
-        reply_date="15/10/2025",
+        documents=[document.pk],
     )
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == Status.RESOLVED
     assert recommendation.resolution_note == "Bộ đã ban hành Thông tư hướng dẫn."
-    assert recommendation.reply_reference == "123/BKHCN-PC"
-    assert recommendation.reply_date == datetime.date(2025, 10, 15)
+    assert list(recommendation.documents.all()) == [document]
+    assert list(recommendation.history.last().documents.all()) == [document]
     page = _page(staff_client.get(recommendation.get_absolute_url()))
     assert "123/BKHCN-PC (15/10/2025)" in page
 
@@ -198,7 +208,7 @@ def test_closing_without_a_note_shows_the_errors_and_keeps_what_was_typed(staff_
         "move",
         status="resolved",
         comment="Lời nhắn dài đã gõ.",
-        reply_reference="55/BKHCN",
+        no_document_reason="Trả lời trực tiếp tại hội nghị.",
     )
     assert response.status_code == 200
     page = _page(response)
@@ -209,7 +219,7 @@ def test_closing_without_a_note_shows_the_errors_and_keeps_what_was_typed(staff_
     assert 'id="id_move-resolution_note_error"' in page
     # Nothing lost, nothing written.
     assert "Lời nhắn dài đã gõ." in page
-    assert 'value="55/BKHCN"' in page
+    assert "Trả lời trực tiếp tại hội nghị." in page
     assert response.context["failed_form"]["status"].value() == "resolved"
     assert _state(recommendation) == before
 
@@ -223,20 +233,25 @@ def test_reopening_needs_a_reason(staff_client):
     assert _state(recommendation) == before
 
 
-def test_a_bad_reply_date_is_an_error_not_a_failure(staff_client):
+def test_staff_closing_cites_a_document_or_says_why_there_is_none(staff_client):
     recommendation = _put(QN, Status.IN_PROGRESS)
     before = _state(recommendation)
+    response = _post(
+        staff_client, recommendation, "move", status="resolved", resolution_note="Xong."
+    )
+    assert response.status_code == 200
+    assert "documents" in response.context["failed_form"].errors
+    assert _state(recommendation) == before
     response = _post(
         staff_client,
         recommendation,
         "move",
         status="resolved",
         resolution_note="Xong.",
-        reply_date="31/02/2025",
+        no_document_reason="Đã trả lời tại buổi làm việc.",
     )
-    assert response.status_code == 200
-    assert "reply_date" in response.context["failed_form"].errors
-    assert _state(recommendation) == before
+    assert response.status_code == 302
+    assert "Đã trả lời tại buổi làm việc." in recommendation.history.last().comment
 
 
 @pytest.mark.parametrize("status", ["resolved", "not_accepted", "new", "bogus", ""])
@@ -612,10 +627,12 @@ def test_texts_are_escaped(staff_client, ministry_user):
     ("who", "expected"),
     [
         # session, user, the row, addressees, fields, obstacles, history, supporting units,
-        # the user's roles, …
-        ("ministry_user", 11),  # … and the units of the status and triage forms
-        ("officer_qn", 10),  # … and the officer's province binding
-        ("plain_user", 9),  # (no role: nothing more to look up)
+        # the user's roles, the history's files and documents, the evidence files, the
+        # documents cited, the similar recommendations and, on a small table, the sample of
+        # word pairs (issue 12), …
+        ("ministry_user", 18),  # … and the units of the status and triage forms, the documents
+        ("officer_qn", 16),  # … and the officer's province binding
+        ("plain_user", 15),  # (no role: nothing more to look up)
     ],
 )
 def test_detail_query_count_is_fixed_for_every_role(

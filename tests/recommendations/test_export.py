@@ -34,6 +34,7 @@ HEADERS = [
     "Ngày tạo",
     "Cập nhật lần cuối",
     "Đường dẫn",
+    "Nhóm",
 ]
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from recommendations import access
 from recommendations.lifecycle import NEEDS_UNIT, TRANSITIONS, get_transition
-from recommendations.models import CLOSED_STATUSES, Recommendation, Status
+from recommendations.models import CLOSED_STATUSES, Recommendation, ReplyDocument, Status
 from recommendations.services import (
     StaleRecommendation,
     recommendation_add_note,
@@ -34,10 +34,14 @@ def _put(key, status):
 
 
 def _inputs(transition):
-    return {
+    inputs = {
         "comment": "Lý do cụ thể." if transition.needs_comment else "",
         "resolution_note": "Bộ đã có văn bản trả lời." if transition.closes else None,
     }
+    if transition.target == Status.RESOLUTION_PROPOSED:
+        # An officer's proposal to close needs evidence (issue 12): cite a document.
+        inputs["documents"] = [ReplyDocument.objects.create(number="1/UBND-KHCN")]
+    return inputs
 
 
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.source}->{t.target}")
