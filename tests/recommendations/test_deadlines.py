@@ -18,7 +18,6 @@ from recommendations.models import (
     Status,
 )
 from recommendations.services import (
-    recommendation_create,
     recommendation_hold,
     recommendation_resume,
     recommendation_transition,
@@ -199,26 +198,11 @@ def test_the_transition_to_assigned_with_a_unit_follows_the_rule(ministry_user, 
     assert RULE_30 in recommendation.history.last().comment
 
 
-def test_creating_an_assigned_recommendation_follows_the_rule(ministry_user, today):
-    recommendation = recommendation_create(
-        by=ministry_user,
-        province=Recommendation.objects.get(key=QN).province,
-        text="Kiến nghị kiểm thử.",
-        theme="legal",
-        status=Status.ASSIGNED,
-        responsible_unit=_unit(),
-        priority=Priority.HIGH,
-    )
-    assert recommendation.due_date == D(2026, 12, 29)  # 20 working days
-
-
 def test_the_import_follows_the_rule(today):
-    import tablib
-
-    from surveys.visit_notes import COLUMNS, import_visit_notes
+    from recommendations.imports import COLUMNS, import_visit_notes
+    from tracker.spreadsheets import Table
 
     headers = [column.header for column in COLUMNS]
-    data = tablib.Dataset(headers=headers)
     cells = dict.fromkeys(headers, "")
     cells.update(
         {
@@ -231,14 +215,21 @@ def test_the_import_follows_the_rule(today):
             "Đơn vị chủ trì": "Vụ Pháp chế",
         }
     )
-    data.append([cells[h] for h in headers])
-    report = import_visit_notes(data, user=None, file_name="han.csv")
+    report = import_visit_notes(
+        table=Table.from_rows(headers, [[cells[h] for h in headers]]),
+        user=None,
+        file_name="han.csv",
+    )
     assert report.created, report
     assert Recommendation.objects.get(key="han-kn-01").due_date == D(2027, 1, 13)
     # Imported again with a unit changed on the existing row but still no date: it keeps it.
     today.set(D(2026, 12, 10))
-    data[0] = [{**cells, "Đơn vị chủ trì": "Vụ Tổ chức cán bộ"}[h] for h in headers]
-    import_visit_notes(data, user=None, file_name="han.csv")
+    changed = {**cells, "Đơn vị chủ trì": "Vụ Tổ chức cán bộ"}
+    import_visit_notes(
+        table=Table.from_rows(headers, [[changed[h] for h in headers]]),
+        user=None,
+        file_name="han.csv",
+    )
     recommendation = Recommendation.objects.get(key="han-kn-01")
     assert recommendation.responsible_unit.name == "Vụ Tổ chức cán bộ"
     assert recommendation.due_date == D(2027, 1, 13)

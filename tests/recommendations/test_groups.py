@@ -247,12 +247,10 @@ def test_group_from_suggestions_and_from_the_list_selection(staff_client):
 
 
 def test_the_import_preview_flags_a_new_recommendation_like_an_existing_one():
-    import tablib
-
-    from surveys.visit_notes import COLUMNS, import_visit_notes
+    from recommendations.imports import COLUMNS, import_visit_notes
+    from tracker.spreadsheets import Table
 
     headers = [column.header for column in COLUMNS]
-    data = tablib.Dataset(headers=headers)
     cells = dict.fromkeys(headers, "")
     cells.update(
         {
@@ -264,8 +262,12 @@ def test_the_import_preview_flags_a_new_recommendation_like_an_existing_one():
             "Nội dung": "Tổ chức tập huấn, bồi dưỡng nghiệp vụ cho cán bộ cấp xã.",
         }
     )
-    data.append([cells[header] for header in headers])
-    report = import_visit_notes(data, user=None, file_name="x.csv", dry_run=True)
+    report = import_visit_notes(
+        table=Table.from_rows(headers, [[cells[header] for header in headers]]),
+        user=None,
+        file_name="x.csv",
+        dry_run=True,
+    )
     assert report.ok, report.errors
     notes = " ".join(report.similar_notes)
     assert f"số {_rec('2025-hai-phong-kn-03').pk} của Hải Phòng" in notes
