@@ -348,6 +348,18 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     comment = models.TextField(_("comment"), blank=True)
+    # The recommendation's state right after this entry, so that a report as of any date reads
+    # the unit, the due date and the hold from the history alone (recommendations.reporting).
+    responsible_unit = models.ForeignKey(
+        MinistryUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    on_hold = models.BooleanField(_("on hold"), default=False)
 
     objects = StatusChangeManager()
 
@@ -374,3 +386,7 @@ class StatusChange(models.Model):
     @property
     def is_note(self) -> bool:
         return self.from_status == self.to_status
+
+
+# Defined with the reporting code it belongs to; imported here so Django registers the model.
+from .reporting.models import Report  # noqa: E402, F401

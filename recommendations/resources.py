@@ -104,4 +104,6 @@ class RecommendationResource(TrackerResource):
             to_status=instance.status,
             changed_by=self.user,
             comment=_("Content updated by import of %(file)s.") % {"file": self.file_name},
+            responsible_unit_id=instance.responsible_unit_id,
+            due_date=instance.due_date,
         )

@@ -71,7 +71,18 @@ def _record(recommendation, *, source, target, by, comment) -> StatusChange:
         changed_by=by,
         changed_at=timezone.now(),
         comment=comment,
+        **_snapshot(recommendation),
     )
+
+
+def _snapshot(recommendation) -> dict:
+    """The state a history entry keeps for reports as of a date (recommendations.reporting).
+    ``on_hold_since`` comes with the deadlines work; read it so either side merges first."""
+    return {
+        "responsible_unit_id": recommendation.responsible_unit_id,
+        "due_date": recommendation.due_date,
+        "on_hold": getattr(recommendation, "on_hold_since", None) is not None,
+    }
 
 
 def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -524,9 +535,23 @@ HISTORY_COLUMNS = [
     "changed_by",
     "changed_at",
     "comment",
+    "responsible_unit",
+    "due_date",
+    "on_hold",
 ]
 
 
 def _entry(recommendation, source, target, by, at, comment) -> tuple:
     """A timeline entry as a row of ``HISTORY_COLUMNS`` (thousands per import: no instances)."""
-    return (recommendation.pk, source, target, by.pk if by else None, at, comment)
+    state = _snapshot(recommendation)
+    return (
+        recommendation.pk,
+        source,
+        target,
+        by.pk if by else None,
+        at,
+        comment,
+        state["responsible_unit_id"],
+        state["due_date"],
+        state["on_hold"],
+    )
