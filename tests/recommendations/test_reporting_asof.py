@@ -104,7 +104,8 @@ def test_today_matches_the_live_figures(history):
     assert figures.totals["received"] == live.count()
     assert figures.totals["open"] == live.open().count()
     assert figures.totals["overdue"] == live.overdue(today).count()
-    assert dict(figures.closed_by_outcome)[Status.RESOLVED] == live.filter(status="resolved").count()
+    resolved = live.filter(status="resolved").count()
+    assert dict(figures.closed_by_outcome)[Status.RESOLVED] == resolved
     by_province = {row.key: row.received for row in figures.by_province}
     assert by_province == {p.pk: n for p, n in live.count_by_province()}
     by_unit = {row.key: row.received for row in figures.by_unit if row.received}
