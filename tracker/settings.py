@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -242,7 +243,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page that queues a mail must still save when Redis is down: give up quickly, and the
 # caller falls back (see the callers of .delay()).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every morning; the task itself builds and mails only on the month's first working day.
+    "monthly-report": {
+        "task": "reports.monthly",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
+# Task modules outside an app's tasks.py.
+CELERY_IMPORTS = ["recommendations.reporting.tasks"]
 
 # One cache every app server shares: Redis when REDIS_URL is set, local memory otherwise.
 if os.environ.get("REDIS_URL"):

@@ -387,7 +387,9 @@ def figures_as_of(scope: Scope) -> Figures:
         by_field=_breakdown(
             states, lambda s: s.field_ids, [(f.pk, f.name) for f in Field.objects.all()], day
         ),
-        by_theme=_breakdown(states, lambda s: (s.theme,), [(t.value, t.label) for t in Theme], day),
+        by_theme=_breakdown(
+            states, lambda s: (s.theme,), [(t.value, str(t.label)) for t in Theme], day
+        ),
         by_delegation=_breakdown(states, lambda s: (s.delegation_id,), delegation_groups, day),
         ageing=[(label, ageing[label]) for label, _low, _high in AGE_BUCKETS],
         timing_by_unit=timing,
