@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .reporting import views as reports
 
 app_name = "recommendations"
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/status/", views.recommendation_move, name="move"),
     path("recommendations/<int:pk>/note/", views.recommendation_note, name="note"),
     path("recommendations/<int:pk>/triage/", views.recommendation_triage_view, name="triage"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/<str:fmt>/", reports.report_download, name="report_download"),
 ]
