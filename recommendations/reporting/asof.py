@@ -26,14 +26,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connections
 from django.utils.translation import gettext
 
 from provinces.models import Province
 from surveys.models import Delegation, Field, MinistryUnit, Theme
 
 from ..filters import NOT_ASSIGNED
-from ..models import CLOSED_STATUSES, OPEN_STATUSES, Recommendation, Status, StatusChange
+from ..models import OPEN_STATUSES, Recommendation, Status, StatusChange
 
 #: Ageing of open recommendations, in days since received: (label, lowest, highest).
 AGE_BUCKETS = [("0–30", 0, 30), ("31–90", 31, 90), ("91–180", 91, 180), (">180", 181, None)]
@@ -100,6 +100,8 @@ class State:
     last_at: datetime.datetime | None = None
     last_was_note: bool = False
     field_ids: tuple[int, ...] = ()
+    #: (day, +1 opened / -1 closed): the moves the monthly trend and the backlog count.
+    moves: list = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -211,32 +213,50 @@ def _recommendations(scope: Scope):
     return rows
 
 
+def _rows(queryset, batch=10_000):
+    """The queryset's rows through a plain client-side cursor: psycopg keeps the result in
+    libpq's compact form and converts a batch at a time (a server-side ``iterator()`` cursor
+    declared WITH HOLD would copy the whole result once more before the first row)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+
+
 def states_as_of(scope: Scope) -> list[State]:
     """Every recommendation in scope received by the end of ``scope.as_of``, in its state then."""
     tz = zone()
     cutoff = end_of_day(scope.as_of)
     chosen = _recommendations(scope)
     states: dict[int, State] = {}
-    for pk, province_id, theme, delegation_id, created in chosen.order_by().values_list(
+    facts = chosen.order_by().values_list(
         "pk", "province_id", "theme", "visit__delegation_id", "created_at"
-    ):
+    )
+    for pk, province_id, theme, delegation_id, created in _rows(facts):
         states[pk] = State(pk, province_id, theme, delegation_id, created.astimezone(tz).date())
 
     entries = StatusChange.objects.filter(changed_at__lt=cutoff)
-    if chosen.query.has_filters() and (scope.survey_id or scope.province_ids or scope.field_ids):
+    if scope.survey_id or scope.province_ids or scope.field_ids:
         entries = entries.filter(recommendation__in=chosen.values("pk"))
     columns = entries.order_by("recommendation_id", "changed_at", "id").values_list(
         "recommendation_id", "from_status", "to_status", "responsible_unit_id", "due_date",
         "on_hold", "changed_at",
     )  # fmt: skip
-    for pk, source, target, unit_id, due, on_hold, at in columns.iterator(chunk_size=5000):
+    open_statuses = OPEN_STATUSES
+    for pk, source, target, unit_id, due, on_hold, at in _rows(columns):
         state = states.get(pk)
         if state is None:
             continue
-        if target in CLOSED_STATUSES and source not in CLOSED_STATUSES:
-            state.closed_on = at.astimezone(tz).date()
-        elif target in OPEN_STATUSES:
-            state.closed_on = None
+        # An open/closed move (the first entry opens, closing, reopening) is what the monthly
+        # trend counts; notes and moves between two open statuses are not.
+        now_open = target in open_statuses
+        was_open = bool(state.status) and state.status in open_statuses
+        if now_open != was_open or not state.status:
+            day = at.astimezone(tz).date()
+            if now_open != was_open:
+                state.moves.append((day, 1 if now_open else -1))
+            state.closed_on = None if now_open else day
         state.status, state.unit_id, state.due_date, state.on_hold = target, unit_id, due, on_hold
         state.last_at, state.last_was_note = at, source == target
 
@@ -244,12 +264,12 @@ def states_as_of(scope: Scope) -> list[State]:
     kept = [state for state in states.values() if state.status]
     if scope.unit_ids:
         kept = [state for state in kept if state.unit_id in scope.unit_ids]
-    links = Recommendation.fields.through.objects.all()
+    links = Recommendation.fields.through.objects.order_by()
     if len(kept) < 1000:
         links = links.filter(recommendation_id__in=[state.pk for state in kept])
     by_pk = {state.pk: state for state in kept}
     fields = defaultdict(list)
-    for pk, field_id in links.values_list("recommendation_id", "field_id").iterator(5000):
+    for pk, field_id in _rows(links.values_list("recommendation_id", "field_id")):
         if pk in by_pk:
             fields[pk].append(field_id)
     for pk, ids in fields.items():
@@ -257,41 +277,24 @@ def states_as_of(scope: Scope) -> list[State]:
     return kept
 
 
-def _monthly(scope: Scope, states: list[State]) -> list[Month]:
+def monthly(scope: Scope, states: list[State]) -> list[Month]:
     """Received, closed (by the day closed) and the backlog at the end of each month of the
     period. The backlog is counted from the open/close moves, so a reopened recommendation
     is back in it from the day it reopened."""
-    tz = zone()
     months = months_between(scope.start, scope.as_of)
     first = months[0]
     received, closed, moves = Counter(), Counter(), Counter()
     opened_before = 0
-    keep = {state.pk for state in states}
     for state in states:
         received[month_start(state.received)] += 1
-    entries = StatusChange.objects.filter(changed_at__lt=end_of_day(scope.as_of))
-    if len(keep) < 1000:  # a small scope asks for its own; a large one filters in Python
-        entries = entries.filter(recommendation_id__in=keep)
-    rows = (
-        entries.exclude(from_status=F("to_status"))
-        .order_by()
-        .values_list("recommendation_id", "from_status", "to_status", "changed_at")
-    )
-    for pk, source, target, at in rows.iterator(chunk_size=5000):
-        if pk not in keep:
-            continue
-        was_open = bool(source) and source in OPEN_STATUSES
-        is_open = target in OPEN_STATUSES
-        if was_open == is_open:
-            continue
-        month = month_start(at.astimezone(tz).date())
-        delta = 1 if is_open else -1
-        if month < first:
-            opened_before += delta
-        else:
-            moves[month] += delta
-        if not is_open:
-            closed[month] += 1
+        for day, delta in state.moves:
+            month = month_start(day)
+            if month < first:
+                opened_before += delta
+            else:
+                moves[month] += delta
+            if delta < 0:
+                closed[month] += 1
     result, backlog = [], opened_before
     for month in months:
         backlog += moves[month]
@@ -393,7 +396,7 @@ def figures_as_of(scope: Scope) -> Figures:
         by_delegation=_breakdown(states, lambda s: (s.delegation_id,), delegation_groups, day),
         ageing=[(label, ageing[label]) for label, _low, _high in AGE_BUCKETS],
         timing_by_unit=timing,
-        months=_monthly(scope, states),
+        months=monthly(scope, states),
         province_count=len(provinces),
         units=units,
     )

@@ -7,40 +7,47 @@ import io
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .tables import DATE, DAYS, RATE, TEXT, Table
 
 WIDTHS = {TEXT: 40, DATE: 12, RATE: 12, DAYS: 14}
+FORMATS = {RATE: "0.0%", DATE: "DD/MM/YYYY", DAYS: "0.0"}
+BOLD = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 def build_xlsx(tables: list[Table]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
+    # Write-only mode streams rows to the file: a fraction of the time and memory of the
+    # normal mode for the annex's tens of thousands of rows.
+    workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(table.key[:31])
-        sheet.append([column.title for column in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        texts = [column.kind == TEXT for column in table.columns]
-        for row in table.rows:
-            values = zip(row, texts, strict=True)
-            sheet.append([str(v) if text and v is not None else v for v, text in values])
         for index, column in enumerate(table.columns, 1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = WIDTHS.get(column.kind, 14)
-            number_format = {RATE: "0.0%", DATE: "DD/MM/YYYY", DAYS: "0.0"}.get(column.kind)
-            if number_format and table.rows:
-                for (cell,) in sheet.iter_rows(
-                    min_row=2, min_col=index, max_col=index, max_row=len(table.rows) + 1
-                ):
-                    cell.number_format = number_format
+            sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column.kind, 14)
         sheet.freeze_panes = "A2"
         last = get_column_letter(len(table.columns))
         sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, value=column.title)
+            cell.font, cell.alignment = BOLD, HEADER_ALIGNMENT
+            header.append(cell)
+        sheet.append(header)
+        formats = [FORMATS.get(column.kind) for column in table.columns]
+        texts = [column.kind == TEXT for column in table.columns]
+        for row in table.rows:
+            values = []
+            for value, text, number_format in zip(row, texts, formats, strict=True):
+                if text and value is not None:
+                    value = str(value)
+                elif number_format and value is not None:
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.number_format = number_format
+                values.append(value)
+            sheet.append(values)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
