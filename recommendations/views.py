@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
-from surveys.models import Finding
+from provinces.models import Province
+from surveys.models import Field, Finding
 from tracker.views import FilteredListView
 
 from . import access, exports
@@ -29,6 +31,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Recommendation, Status, StatusChange
+from .reporting import dashboard as reporting_dashboard
 from .services import (
     StaleRecommendation,
     recommendation_add_note,
@@ -73,12 +76,88 @@ def list_url_for(user, **filters) -> str:
 
 
 def dashboard(request):
-    """The ministry's overview: how many recommendations, where they stand, who holds them."""
-    recommendations = Recommendation.objects.all()
+    """The ministry's overview: how many recommendations, where they stand, who holds them;
+    the trends under it; ``?as_of=dd/mm/yyyy`` turns it into the picture of that day."""
     today = timezone.localdate()
+    as_of_form = reporting_dashboard.AsOfForm(request.GET or None)
+    day = today
+    if as_of_form.is_valid() and as_of_form.cleaned_data.get("as_of"):
+        day = as_of_form.cleaned_data["as_of"]
+    link = partial(list_url_for, request.user)
+    if day == today:
+        context = _dashboard_today(request, today, link)
+    else:
+        context = _dashboard_as_of(day, link)
+    # The trends come from the history (reporting.asof) for today and any past day alike.
+    context.update(reporting_dashboard.trends(reporting_dashboard.summary(day), link))
+    unit_days = [(name, round(median), url) for name, median, url, *_rest in context["timing_rows"]]
+    context.update(
+        as_of_form=as_of_form,
+        as_of=day if day != today else None,
+        today=today,
+        timing_bars=bars(unit_days),
+        reads_reports=access.is_ministry_staff(request.user),
+    )
+    return render(request, "recommendations/dashboard.html", context)
+
+
+def _dashboard_as_of(day, link) -> dict:
+    """Every number of the overview as it stood at the end of ``day``, from the history. A
+    number links to the list of the recommendations received by then (in today's state)."""
+    result = reporting_dashboard.summary(day)
+    until = day.strftime("%d/%m/%Y")
+    day_before = (day - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    before = partial(link, created_before=until)
+    totals = result.totals
+    oldest = Recommendation.objects.for_list().in_bulk(result.oldest_open)
+    return {
+        "cards": [
+            ("total", totals["received"], before()),
+            ("open", totals["open"], before(state="open")),
+            ("overdue", totals["overdue"], before(state="open", due_before=day_before)),
+            ("resolved", totals["resolved"], before(status=Status.RESOLVED)),
+        ],
+        "by_status": bars(
+            (status.label, count, before(status=status.value)) for status, count in result.by_status
+        ),
+        "by_province": bars(
+            (name, count, before(province=code))
+            for (pk, name, count), code in zip(
+                result.by_province, _province_codes(result.by_province), strict=True
+            )
+        ),
+        "by_field": bars(
+            (name, count, before(field=code))
+            for (pk, name, count), code in zip(
+                result.by_field, _field_codes(result.by_field), strict=True
+            )
+        ),
+        "by_unit": bars(
+            (name, count, before(responsible_unit=pk if pk is not None else "null"))
+            for pk, name, count in result.by_unit
+        ),
+        "by_theme": bars((name, count, before(theme=key)) for key, name, count in result.by_theme),
+        "oldest_open": [oldest[pk] for pk in result.oldest_open if pk in oldest],
+        "oldest_open_url": before(state="open", ordering="created"),
+    }
+
+
+def _province_codes(rows):
+    codes = dict(Province.objects.values_list("pk", "code"))
+    return [codes[pk] for pk, _name, _count in rows]
+
+
+def _field_codes(rows):
+    codes = dict(Field.objects.values_list("pk", "code"))
+    return [codes[pk] for pk, _name, _count in rows]
+
+
+def _dashboard_today(request, today, link) -> dict:
+    """Today's overview, counted live (tests/recommendations/test_reporting_asof.py checks
+    that the history gives the same numbers)."""
+    recommendations = Recommendation.objects.all()
     by_status = recommendations.count_by_status()
     summary = recommendations.summary(today, status_counts=by_status)
-    link = partial(list_url_for, request.user)
     context = {
         "cards": [
             ("total", summary["total"], link()),
@@ -113,7 +192,7 @@ def dashboard(request):
         "oldest_open_url": link(state="open", ordering="created"),
         "today": today,
     }
-    return render(request, "recommendations/dashboard.html", context)
+    return context
 
 
 class RecommendationListView(FilteredListView):
