@@ -46,18 +46,26 @@ def report_request(
     )
 
 
-def build_files(scope: Scope, *, issued: datetime.date, progress=None) -> dict[str, bytes]:
-    """The DOCX, the XLSX and the CSV zip for ``scope``; ``progress(percent)`` between steps."""
+def build_files(
+    scope: Scope, *, issued: datetime.date, progress=None, formats=("docx", "xlsx", "csv")
+) -> dict[str, bytes]:
+    """The report's files for ``scope`` (those in ``formats``); ``progress(percent)`` between
+    steps."""
     step = progress or (lambda percent: None)
     figures = figures_as_of(scope)
     step(40)
     tables = build_tables(figures)
     step(55)
-    docx = build_docx(figures, tables, issued=issued)
-    step(80)
-    xlsx = build_xlsx(tables)
-    step(95)
-    return {"docx": docx, "xlsx": xlsx, "csv": build_csv_zip(tables)}
+    files = {}
+    if "docx" in formats:
+        files["docx"] = build_docx(figures, tables, issued=issued)
+        step(80)
+    if "xlsx" in formats:
+        files["xlsx"] = build_xlsx(tables)
+        step(95)
+    if "csv" in formats:
+        files["csv"] = build_csv_zip(tables)
+    return files
 
 
 def report_build(*, report: Report) -> Report:

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         if date_from and date_from > as_of:
             raise CommandError("Ngày bắt đầu phải trước ngày báo cáo.")
         started = time.perf_counter()
-        files = build_files(Scope(as_of=as_of, date_from=date_from), issued=timezone.localdate())
+        scope = Scope(as_of=as_of, date_from=date_from)
+        files = build_files(scope, issued=timezone.localdate(), formats=(options["format"],))
         output = Path(options["output"] or f"bao-cao-{as_of:%Y%m%d}.{options['format']}")
         output.write_bytes(files[options["format"]])
         elapsed = time.perf_counter() - started
