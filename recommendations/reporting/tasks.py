@@ -45,6 +45,9 @@ def monthly_report(today: str | None = None) -> int | None:
     if not is_first_working_day_of_month(day):
         return None
     last_day = month_start(day) - datetime.timedelta(days=1)
+    monthly = Report.objects.filter(kind=Report.Kind.MONTHLY, as_of=last_day)
+    if monthly.filter(state=Report.State.DONE).exists():
+        return None  # already built and mailed (the beat ran twice, or a retry)
     report = report_request(
         by=None,
         as_of=last_day,

@@ -141,3 +141,19 @@ def test_every_entry_written_by_an_import_keeps_the_state(history):
         history["C"].responsible_unit_id
     )
     assert StatusChange.objects.filter(recommendation=history["C"]).last().on_hold is False
+
+
+def test_the_migration_gives_old_entries_the_current_unit_and_due_date(history):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "recommendations.migrations.0008_backfill_statuschange_state"
+    )
+    StatusChange.objects.update(responsible_unit=None, due_date=None)
+    migration.backfill(apps, None)
+    entry = StatusChange.objects.filter(recommendation=history["B"]).first()
+    assert entry.responsible_unit.name == UNIT_1
+    assert entry.due_date == datetime.date(2026, 2, 10)
+    assert StatusChange.objects.filter(recommendation=history["D"]).first().due_date is None
