@@ -145,3 +145,31 @@ def test_monthly_report_is_built_and_mailed_on_the_first_working_day(admin_user,
 
 def test_the_beat_schedule_runs_the_monthly_task(settings):
     assert settings.CELERY_BEAT_SCHEDULE["monthly-report"]["task"] == "reports.monthly"
+
+
+def test_the_form_offers_every_filter_and_keeps_the_chosen_ones(staff_client):
+    from provinces.models import Province
+    from surveys.models import Field
+
+    page = staff_client.get(URL).content.decode()
+    for name in (
+        "period",
+        "year",
+        "month",
+        "quarter",
+        "date_from",
+        "survey",
+        "provinces",
+        "units",
+        "fields",
+    ):
+        assert f'name="{name}"' in page
+    province, field = Province.objects.get(code="22"), Field.objects.first()
+    _ask(staff_client, provinces=[province.pk], fields=[field.pk], period="quarter", quarter=3)
+    report = Report.objects.get()
+    assert report.filters == {"provinces": [province.pk], "fields": [field.pk]}
+    assert (report.date_from, report.as_of) == (
+        datetime.date(2025, 7, 1),
+        datetime.date(2025, 9, 30),
+    )
+    assert province.name in report.description
