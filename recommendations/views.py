@@ -1,4 +1,3 @@
-import datetime
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
@@ -17,8 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
-from provinces.models import Province
-from surveys.models import Field, Finding
+from surveys.models import Finding
 from tracker.views import FilteredListView
 
 from . import access, exports
@@ -87,7 +85,7 @@ def dashboard(request):
     if day == today:
         context = _dashboard_today(request, today, link)
     else:
-        context = _dashboard_as_of(day, link)
+        context = reporting_dashboard.as_of_context(day, link, bars)
     # The trends come from the history (reporting.asof) for today and any past day alike.
     context.update(reporting_dashboard.trends(reporting_dashboard.summary(day), link))
     unit_days = [(name, round(median), url) for name, median, url, *_rest in context["timing_rows"]]
@@ -99,57 +97,6 @@ def dashboard(request):
         reads_reports=access.is_ministry_staff(request.user),
     )
     return render(request, "recommendations/dashboard.html", context)
-
-
-def _dashboard_as_of(day, link) -> dict:
-    """Every number of the overview as it stood at the end of ``day``, from the history. A
-    number links to the list of the recommendations received by then (in today's state)."""
-    result = reporting_dashboard.summary(day)
-    until = day.strftime("%d/%m/%Y")
-    day_before = (day - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
-    before = partial(link, created_before=until)
-    totals = result.totals
-    oldest = Recommendation.objects.for_list().in_bulk(result.oldest_open)
-    return {
-        "cards": [
-            ("total", totals["received"], before()),
-            ("open", totals["open"], before(state="open")),
-            ("overdue", totals["overdue"], before(state="open", due_before=day_before)),
-            ("resolved", totals["resolved"], before(status=Status.RESOLVED)),
-        ],
-        "by_status": bars(
-            (status.label, count, before(status=status.value)) for status, count in result.by_status
-        ),
-        "by_province": bars(
-            (name, count, before(province=code))
-            for (pk, name, count), code in zip(
-                result.by_province, _province_codes(result.by_province), strict=True
-            )
-        ),
-        "by_field": bars(
-            (name, count, before(field=code))
-            for (pk, name, count), code in zip(
-                result.by_field, _field_codes(result.by_field), strict=True
-            )
-        ),
-        "by_unit": bars(
-            (name, count, before(responsible_unit=pk if pk is not None else "null"))
-            for pk, name, count in result.by_unit
-        ),
-        "by_theme": bars((name, count, before(theme=key)) for key, name, count in result.by_theme),
-        "oldest_open": [oldest[pk] for pk in result.oldest_open if pk in oldest],
-        "oldest_open_url": before(state="open", ordering="created"),
-    }
-
-
-def _province_codes(rows):
-    codes = dict(Province.objects.values_list("pk", "code"))
-    return [codes[pk] for pk, _name, _count in rows]
-
-
-def _field_codes(rows):
-    codes = dict(Field.objects.values_list("pk", "code"))
-    return [codes[pk] for pk, _name, _count in rows]
 
 
 def _dashboard_today(request, today, link) -> dict:

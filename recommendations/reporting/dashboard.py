@@ -10,6 +10,7 @@ age band); the counts match those of today's picture.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.core.cache import cache
@@ -17,6 +18,8 @@ from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from provinces.models import Province
+from surveys.models import Field
 from tracker.filters import DateInput
 
 from ..filters import NOT_ASSIGNED
@@ -159,3 +162,55 @@ def trends(result: Summary, link) -> dict:
         "timing_largest": max([row[1] or 0 for row in timing_rows] or [0]),
         "not_assigned": NOT_ASSIGNED,
     }
+
+
+def as_of_context(day, link, bars) -> dict:
+    """Every number of the overview as it stood at the end of ``day``, from the history. A
+    number links to the list of the recommendations received by then (in today's state);
+    ``bars`` is the overview's own bar maker."""
+    result = summary(day)
+    until = day.strftime("%d/%m/%Y")
+    day_before = (day - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    before = partial(link, created_before=until)
+    totals = result.totals
+    oldest = Recommendation.objects.for_list().in_bulk(result.oldest_open)
+    return {
+        "cards": [
+            ("total", totals["received"], before()),
+            ("open", totals["open"], before(state="open")),
+            ("overdue", totals["overdue"], before(state="open", due_before=day_before)),
+            ("resolved", totals["resolved"], before(status=Status.RESOLVED)),
+        ],
+        "by_status": bars(
+            (status.label, count, before(status=status.value)) for status, count in result.by_status
+        ),
+        "by_province": bars(
+            (name, count, before(province=code))
+            for (pk, name, count), code in zip(
+                result.by_province, _province_codes(result.by_province), strict=True
+            )
+        ),
+        "by_field": bars(
+            (name, count, before(field=code))
+            for (pk, name, count), code in zip(
+                result.by_field, _field_codes(result.by_field), strict=True
+            )
+        ),
+        "by_unit": bars(
+            (name, count, before(responsible_unit=pk if pk is not None else "null"))
+            for pk, name, count in result.by_unit
+        ),
+        "by_theme": bars((name, count, before(theme=key)) for key, name, count in result.by_theme),
+        "oldest_open": [oldest[pk] for pk in result.oldest_open if pk in oldest],
+        "oldest_open_url": before(state="open", ordering="created"),
+    }
+
+
+def _province_codes(rows):
+    codes = dict(Province.objects.values_list("pk", "code"))
+    return [codes[pk] for pk, _name, _count in rows]
+
+
+def _field_codes(rows):
+    codes = dict(Field.objects.values_list("pk", "code"))
+    return [codes[pk] for pk, _name, _count in rows]
