@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 
 from provinces.models import Province
@@ -97,19 +98,17 @@ class State:
     due_date: datetime.date | None = None
     on_hold: bool = False
     closed_on: datetime.date | None = None
-    last_at: datetime.datetime | None = None
+    #: The day of the last entry (the annex's "last step").
+    last_on: datetime.date | None = None
     last_was_note: bool = False
     field_ids: tuple[int, ...] = ()
     #: (day, +1 opened / -1 closed): the moves the monthly trend and the backlog count.
     moves: list = field(default_factory=list)
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    def is_overdue(self, day: datetime.date) -> bool:
-        # On hold waits for a decision from above: it is not late meanwhile.
-        return bool(self.is_open and not self.on_hold and self.due_date and self.due_date < day)
+    #: Set once the history is folded (plain attributes: a report reads them a million times).
+    is_open: bool = False
+    #: Open, not on hold (waiting for a decision from above is not being late) and past due.
+    is_overdue: bool = False
 
     def age(self, day: datetime.date) -> int:
         return (day - self.received).days
@@ -187,10 +186,7 @@ class Figures:
         return sorted((s for s in self.states if s.is_open), key=lambda s: (s.received, s.pk))
 
     def overdue_states(self) -> list[State]:
-        day = self.scope.as_of
-        return sorted(
-            (s for s in self.states if s.is_overdue(day)), key=lambda s: (s.due_date, s.pk)
-        )
+        return sorted((s for s in self.states if s.is_overdue), key=lambda s: (s.due_date, s.pk))
 
 
 def nearest_rank(values: list[int], share: float) -> int | None:
@@ -216,12 +212,16 @@ def _recommendations(scope: Scope):
 def _rows(queryset, batch=10_000):
     """The queryset's rows through a plain client-side cursor: psycopg keeps the result in
     libpq's compact form and converts a batch at a time (a server-side ``iterator()`` cursor
-    declared WITH HOLD would copy the whole result once more before the first row)."""
-    sql, params = queryset.query.sql_with_params()
+    declared WITH HOLD would copy the whole result once more before the first row). The
+    backend's converters still apply (SQLite returns a computed date as text)."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(columns)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(batch):
-            yield from rows
+            yield from compiler.apply_converters(rows, converters) if converters else rows
 
 
 def states_as_of(scope: Scope) -> list[State]:
@@ -230,21 +230,29 @@ def states_as_of(scope: Scope) -> list[State]:
     cutoff = end_of_day(scope.as_of)
     chosen = _recommendations(scope)
     states: dict[int, State] = {}
-    facts = chosen.order_by().values_list(
-        "pk", "province_id", "theme", "visit__delegation_id", "created_at"
+    # Days in Hanoi computed by the database: parsing 400,000 timestamps in Python (Django's
+    # time-zone-aware loader) cost more than the whole fold.
+    facts = (
+        chosen.order_by()
+        .annotate(received=TruncDate("created_at", tzinfo=tz))
+        .values_list("pk", "province_id", "theme", "visit__delegation_id", "received")
     )
-    for pk, province_id, theme, delegation_id, created in _rows(facts):
-        states[pk] = State(pk, province_id, theme, delegation_id, created.astimezone(tz).date())
+    for pk, province_id, theme, delegation_id, received in _rows(facts):
+        states[pk] = State(pk, province_id, theme, delegation_id, received)
 
     entries = StatusChange.objects.filter(changed_at__lt=cutoff)
     if scope.survey_id or scope.province_ids or scope.field_ids:
         entries = entries.filter(recommendation__in=chosen.values("pk"))
-    columns = entries.order_by("recommendation_id", "changed_at", "id").values_list(
-        "recommendation_id", "from_status", "to_status", "responsible_unit_id", "due_date",
-        "on_hold", "changed_at",
+    columns = (
+        entries.annotate(day=TruncDate("changed_at", tzinfo=tz))
+        .order_by("recommendation_id", "changed_at", "id")
+        .values_list(
+            "recommendation_id", "from_status", "to_status", "responsible_unit_id", "due_date",
+            "on_hold", "day",
+        )
     )  # fmt: skip
     open_statuses = OPEN_STATUSES
-    for pk, source, target, unit_id, due, on_hold, at in _rows(columns):
+    for pk, source, target, unit_id, due, on_hold, day in _rows(columns):
         state = states.get(pk)
         if state is None:
             continue
@@ -253,15 +261,19 @@ def states_as_of(scope: Scope) -> list[State]:
         now_open = target in open_statuses
         was_open = bool(state.status) and state.status in open_statuses
         if now_open != was_open or not state.status:
-            day = at.astimezone(tz).date()
             if now_open != was_open:
                 state.moves.append((day, 1 if now_open else -1))
             state.closed_on = None if now_open else day
         state.status, state.unit_id, state.due_date, state.on_hold = target, unit_id, due, on_hold
-        state.last_at, state.last_was_note = at, source == target
+        state.last_on, state.last_was_note = day, source == target
 
     # A recommendation without a single entry yet (none should exist) has no state to report.
     kept = [state for state in states.values() if state.status]
+    as_of = scope.as_of
+    for state in kept:
+        state.is_open = is_open = state.status in open_statuses
+        due = state.due_date
+        state.is_overdue = bool(is_open and not state.on_hold and due and due < as_of)
     if scope.unit_ids:
         kept = [state for state in kept if state.unit_id in scope.unit_ids]
     links = Recommendation.fields.through.objects.order_by()
@@ -313,7 +325,7 @@ def _breakdown(states, key, groups, day) -> list[Row]:
             row.received += 1
             if state.is_open:
                 row.open += 1
-                row.overdue += state.is_overdue(day)
+                row.overdue += state.is_overdue
                 row.on_hold += state.on_hold
             else:
                 row.closed += 1
@@ -333,7 +345,7 @@ def figures_as_of(scope: Scope) -> Figures:
         "received_in_period": sum(scope.start <= state.received <= day for state in states),
         "open": len(open_states),
         "closed": len(states) - len(open_states),
-        "overdue": sum(state.is_overdue(day) for state in open_states),
+        "overdue": sum(state.is_overdue for state in open_states),
         "on_hold": sum(state.on_hold for state in open_states),
         "provinces": len({state.province_id for state in states}),
         "resolved": statuses[Status.RESOLVED],

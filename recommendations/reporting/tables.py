@@ -10,7 +10,7 @@ from django.utils import translation
 from provinces.models import Province
 
 from ..models import Recommendation, Status
-from .asof import Figures, Row, zone
+from .asof import Figures, Row
 from .numbers import vn_date
 
 # Column kinds: how each format writes a value.
@@ -178,7 +178,7 @@ def _build(figures: Figures) -> list[Table]:
     )
 
     def last_step(state):
-        moment = state.last_at.astimezone(zone()).date()
+        moment = state.last_on
         what = "Ghi nhận tiến độ" if state.last_was_note else str(labels[state.status])
         return f"{what} ({vn_date(moment)})"
 
