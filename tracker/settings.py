@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.monthly",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Today's trends on the dashboard, computed before anyone asks (reporting.dashboard).
+    "warm-dashboard": {"task": "reports.warm_dashboard", "schedule": crontab(minute="*/5")},
 }
 # Task modules outside an app's tasks.py.
 CELERY_IMPORTS = ["recommendations.reporting.tasks"]

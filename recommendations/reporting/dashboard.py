@@ -1,11 +1,12 @@
 """The dashboard's trends and its picture of a past day, from ``asof``.
 
-``figures_as_of`` folds the whole history (about 3 s of CPU at 300,000 entries), too much for
-a page: the small summary the dashboard needs is cached – a past day for a day (its history
-no longer changes), today for five minutes (the trend lines may lag a few minutes behind the
-cards, which are counted live). The lists the charts link to show today's state of the
-recommendations they select (received in a month, closed in a month, open and received in an
-age band); the counts match those of today's picture.
+``figures_as_of`` folds the whole history (over a second of CPU at 300,000 entries), too much
+for a page: the small summary the dashboard needs is cached – a past day for a day (its history
+no longer changes), today's refreshed every five minutes by the beat
+(``reports.warm_dashboard``; the trend lines may lag a few minutes behind the cards, which are
+counted live). The lists the charts link to show today's state of the recommendations they
+select (received in a month, closed in a month, open and received in an age band); the counts
+match those of today's picture.
 """
 
 import datetime
@@ -28,7 +29,8 @@ from . import charts
 from .asof import AGE_BUCKETS, Month, Scope, figures_as_of, month_start, next_month, zone
 from .numbers import vn_date
 
-TODAY_SECONDS, PAST_SECONDS = 300, 24 * 3600
+# Today's is refreshed every five minutes by the beat; kept ten, so it never runs out between.
+TODAY_SECONDS, PAST_SECONDS = 600, 24 * 3600
 TREND_MONTHS = 36  # the longest trend drawn: three campaigns
 
 
@@ -73,11 +75,12 @@ def _start(day) -> datetime.date:
     return max(min(first_day, day), earliest)
 
 
-def summary(day: datetime.date) -> Summary:
-    """The day's figures, cached (see the module's docstring)."""
+def summary(day: datetime.date, *, refresh: bool = False) -> Summary:
+    """The day's figures, cached (see the module's docstring); ``refresh`` computes them again
+    (the beat's ``reports.warm_dashboard`` does so for today every five minutes)."""
     today = timezone.localdate()
     key = f"dashboard-asof:{day.isoformat()}:{translation.get_language()}"
-    cached = cache.get(key)
+    cached = None if refresh else cache.get(key)
     if cached is not None:
         return cached
     figures = figures_as_of(Scope(as_of=day, date_from=_start(day)))

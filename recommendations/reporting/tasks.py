@@ -76,3 +76,16 @@ def monthly_report(today: str | None = None) -> int | None:
         except Exception:  # the report is built and listed; a mail outage must not lose it
             logger.exception("Could not mail the monthly report %s", report.pk)
     return report.pk
+
+
+@shared_task(name="reports.warm_dashboard")
+def warm_dashboard() -> None:
+    """Compute today's dashboard summary ahead of the readers, in each language of the site,
+    so no page request pays the fold over the history."""
+    from django.utils import translation
+
+    from .dashboard import summary
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            summary(timezone.localdate(), refresh=True)

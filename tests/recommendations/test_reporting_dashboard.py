@@ -120,3 +120,16 @@ def test_the_list_filters_by_the_day_closed(staff_client, history):
     assert _count(staff_client, f"{url}?closed_after={query['closed_after']}") == 2  # A, B
     listed = staff_client.get(url, query).context["page_obj"].object_list
     assert [r.text for r in listed] == ["A"]
+
+
+def test_the_beat_warms_todays_summary(staff_client, history):
+    from django.utils import timezone, translation
+
+    from recommendations.reporting.dashboard import summary
+    from recommendations.reporting.tasks import warm_dashboard
+
+    warm_dashboard()
+    with translation.override("vi"):
+        key = f"dashboard-asof:{timezone.localdate().isoformat()}:vi"
+        assert cache.get(key) is not None
+        assert summary(timezone.localdate()).totals["received"] == 24
