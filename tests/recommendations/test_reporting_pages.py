@@ -173,3 +173,26 @@ def test_the_form_offers_every_filter_and_keeps_the_chosen_ones(staff_client):
         datetime.date(2025, 9, 30),
     )
     assert province.name in report.description
+
+
+def test_the_list_of_reports_has_a_fixed_query_count(
+    staff_client, ministry_user, django_assert_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            Report.objects.create(
+                kind=Report.Kind.ON_REQUEST,
+                requested_by=ministry_user,
+                date_from=datetime.date(2025, 1, 1),
+                as_of=datetime.date(2025, 10, 31),
+            )
+
+    add(2)
+    staff_client.get(URL)
+    # session, user, roles, the reports with their requesters, and the form's choices:
+    # campaigns, provinces, units, fields
+    with django_assert_num_queries(8) as captured:
+        staff_client.get(URL)
+    add(10)
+    with django_assert_num_queries(len(captured)):
+        staff_client.get(URL)
