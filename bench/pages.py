@@ -65,6 +65,12 @@ def cases():
         ("list, text search without marks", f"{rows}?q=dao+tao"),
         ("list, text search + filter", f"{rows}?q=so+huu+tri+tue&state=open"),
         ("dashboard", reverse("recommendations:dashboard")),
+        # The picture of a past day (reporting.asof, cached per day) and its first request.
+        ("dashboard as of 30/11/2026", f"{reverse('recommendations:dashboard')}?as_of=30/11/2026"),
+        (
+            "dashboard as of 30/11/2026, cold cache",
+            f"{reverse('recommendations:dashboard')}?as_of=30/11/2026",
+        ),
         ("recommendation detail", reverse("recommendations:detail", args=[detail.pk])),
         # Issue 12: its "similar" section on a topic many provinces raise (training of staff).
         (
@@ -95,7 +101,8 @@ def fetch(client, url) -> int:
     return len(response.content)
 
 
-def measure(client, url, repeat):
+def measure(client, url, repeat, cold=False):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -104,6 +111,8 @@ def measure(client, url, repeat):
     times = []
     size = 0
     for _ in range(repeat):
+        if cold:
+            cache.clear()  # the first request of the day for that date
         start = time.perf_counter()
         size = fetch(client, url)
         times.append(time.perf_counter() - start)
@@ -117,6 +126,34 @@ def measure(client, url, repeat):
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.median(times), p95, queries, peak, size
+
+
+def report_bench(repeat):
+    """The official report for the full year 2028 (every synthetic recommendation and history
+    entry): figures, DOCX, XLSX and CSV, as the task builds them."""
+    import datetime
+
+    from recommendations.reporting.asof import Scope, figures_as_of
+    from recommendations.reporting.services import build_files
+
+    scope = Scope(as_of=datetime.date(2028, 12, 31), date_from=datetime.date(2028, 1, 1))
+    figures_times, build_times = [], []
+    for _ in range(max(3, repeat // 10)):
+        start = time.perf_counter()
+        figures_as_of(scope)
+        figures_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        files = build_files(scope, issued=datetime.date.today())
+        build_times.append(time.perf_counter() - start)
+    sizes = ", ".join(f"{name} {len(content) / 2**20:,.1f} MiB" for name, content in files.items())
+    for label, times in (
+        ("figures as of 31/12/2028", figures_times),
+        ("report, year 2028", build_times),
+    ):
+        print(
+            f"| {label} | {statistics.median(times) * 1000:,.0f} ms | {max(times) * 1000:,.0f} ms "
+            f"| | | {sizes if label.startswith('report') else ''} |"
+        )
 
 
 def main():
@@ -173,12 +210,16 @@ def main():
         for label, url in cases():
             if args.only and args.only not in label:
                 continue
-            repeat = args.repeat if "export" not in label else max(3, args.repeat // 10)
-            median, p95, queries, peak, size = measure(client, url, repeat)
+            slow = "export" in label or "cold" in label
+            repeat = args.repeat if not slow else max(3, args.repeat // 10)
+            median, p95, queries, peak, size = measure(client, url, repeat, cold="cold" in label)
             print(
                 f"| {label} | {median * 1000:,.0f} ms | {p95 * 1000:,.0f} ms | {queries} "
                 f"| {peak / 2**20:,.1f} MiB | {size / 1024:,.0f} KiB |"
             )
+
+        if not args.only or "report" in args.only:
+            report_bench(args.repeat)
 
         if not args.skip_import:
             from import_visit_notes import make_file, timed_import

@@ -1,5 +1,8 @@
+import datetime
+
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +15,18 @@ from tracker.filters import (
     OrderingFilter,
     SearchFilter,
     active_filters,
+    start_of_day,
 )
 
 from . import access, work
-from .models import Priority, Recommendation, RecommendationGroup, Status
+from .models import (
+    CLOSED_STATUSES,
+    Priority,
+    Recommendation,
+    RecommendationGroup,
+    Status,
+    StatusChange,
+)
 
 NOT_ASSIGNED = _("not assigned yet")
 
@@ -107,6 +118,9 @@ class RecommendationFilter(django_filters.FilterSet):
     created_before = DateUntilFilter(
         field_name="created_at", timestamp=True, label=_("Created on or before")
     )
+    # The dashboard's trend links "closed in this month" here: closed by the day they closed.
+    closed_after = DateFromFilter(method="filter_closed", label=_("Closed on or after"))
+    closed_before = DateUntilFilter(method="filter_closed", label=_("Closed on or before"))
     ordering = OrderingFilter(
         fields=[
             ("due_date", "due"),
@@ -210,6 +224,23 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def filter_work(self, queryset, name, value):
         return work.section_queryset(self.user, value, queryset=queryset)
+
+    def filter_closed(self, queryset, name, value):
+        """Moved from an open status to a closed one between the two dates (one condition for
+        both bounds, so a recommendation closed, reopened and closed again is judged by one
+        closing)."""
+        cleaned = self._cleaned()
+        start, end = cleaned.get("closed_after"), cleaned.get("closed_before")
+        if name == "closed_before" and start:
+            return queryset  # applied with closed_after
+        closings = StatusChange.objects.filter(
+            recommendation=OuterRef("pk"), to_status__in=CLOSED_STATUSES
+        ).exclude(from_status__in=CLOSED_STATUSES)
+        if start:
+            closings = closings.filter(changed_at__gte=start_of_day(start))
+        if end:
+            closings = closings.filter(changed_at__lt=start_of_day(end + datetime.timedelta(1)))
+        return queryset.filter(Exists(closings))
 
     def filter_scope(self, queryset, name, value):
         return queryset  # read by ``shows_own_province_by_default``

@@ -412,6 +412,18 @@ class StatusChange(models.Model):
     files = models.ManyToManyField(
         "DocumentFile", related_name="status_changes", blank=True, verbose_name=_("files")
     )
+    # The recommendation's state right after this entry, so that a report as of any date reads
+    # the unit, the due date and the hold from the history alone (recommendations.reporting).
+    responsible_unit = models.ForeignKey(
+        MinistryUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible unit"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    on_hold = models.BooleanField(_("on hold"), default=False)
 
     objects = StatusChangeManager()
 
@@ -676,3 +688,7 @@ class DigestLine(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# Defined with the reporting code it belongs to; imported here so Django registers the model.
+from .reporting.models import Report  # noqa: E402, F401

@@ -95,7 +95,17 @@ def _record(recommendation, *, source, target, by, comment, kind=None) -> Status
         changed_at=timezone.now(),
         comment=comment,
         kind=kind,
+        **_snapshot(recommendation),
     )
+
+
+def _snapshot(recommendation) -> dict:
+    """The state a history entry keeps for reports as of a date (recommendations.reporting)."""
+    return {
+        "responsible_unit_id": recommendation.responsible_unit_id,
+        "due_date": recommendation.due_date,
+        "on_hold": recommendation.on_hold_since is not None,
+    }
 
 
 def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -629,12 +639,26 @@ HISTORY_COLUMNS = [
     "changed_by",
     "changed_at",
     "comment",
+    "responsible_unit",
+    "due_date",
+    "on_hold",
 ]
 
 
 def _entry(recommendation, source, target, by, at, comment) -> tuple:
     """A timeline entry as a row of ``HISTORY_COLUMNS`` (thousands per import: no instances)."""
-    return (recommendation.pk, source, target, by.pk if by else None, at, comment)
+    state = _snapshot(recommendation)
+    return (
+        recommendation.pk,
+        source,
+        target,
+        by.pk if by else None,
+        at,
+        comment,
+        state["responsible_unit_id"],
+        state["due_date"],
+        state["on_hold"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

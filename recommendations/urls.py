@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_evidence, work_views
+from .reporting import views as reports
 
 app_name = "recommendations"
 
@@ -43,4 +44,7 @@ urlpatterns = [
         views_evidence.group_from_suggestions,
         name="group_from_suggestions",
     ),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/<str:fmt>/", reports.report_download, name="report_download"),
 ]

@@ -29,6 +29,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Recommendation, Status, StatusChange
+from .reporting import dashboard as reporting_dashboard
 from .services import (
     StaleRecommendation,
     recommendation_add_note,
@@ -74,12 +75,37 @@ def list_url_for(user, **filters) -> str:
 
 
 def dashboard(request):
-    """The ministry's overview: how many recommendations, where they stand, who holds them."""
-    recommendations = Recommendation.objects.all()
+    """The ministry's overview: how many recommendations, where they stand, who holds them;
+    the trends under it; ``?as_of=dd/mm/yyyy`` turns it into the picture of that day."""
     today = timezone.localdate()
+    as_of_form = reporting_dashboard.AsOfForm(request.GET or None)
+    day = today
+    if as_of_form.is_valid() and as_of_form.cleaned_data.get("as_of"):
+        day = as_of_form.cleaned_data["as_of"]
+    link = partial(list_url_for, request.user)
+    if day == today:
+        context = _dashboard_today(request, today, link)
+    else:
+        context = reporting_dashboard.as_of_context(day, link, bars)
+    # The trends come from the history (reporting.asof) for today and any past day alike.
+    context.update(reporting_dashboard.trends(reporting_dashboard.summary(day), link))
+    unit_days = [(name, round(median), url) for name, median, url, *_rest in context["timing_rows"]]
+    context.update(
+        as_of_form=as_of_form,
+        as_of=day if day != today else None,
+        today=today,
+        timing_bars=bars(unit_days),
+        reads_reports=access.is_ministry_staff(request.user),
+    )
+    return render(request, "recommendations/dashboard.html", context)
+
+
+def _dashboard_today(request, today, link) -> dict:
+    """Today's overview, counted live (tests/recommendations/test_reporting_asof.py checks
+    that the history gives the same numbers)."""
+    recommendations = Recommendation.objects.all()
     by_status = recommendations.count_by_status()
     summary = recommendations.summary(today, status_counts=by_status)
-    link = partial(list_url_for, request.user)
     context = {
         "cards": [
             ("total", summary["total"], link()),
@@ -114,7 +140,7 @@ def dashboard(request):
         "oldest_open_url": link(state="open", ordering="created"),
         "today": today,
     }
-    return render(request, "recommendations/dashboard.html", context)
+    return context
 
 
 class RecommendationListView(FilteredListView):

@@ -263,7 +263,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page that queues a mail must still save when Redis is down: give up quickly, and the
 # caller falls back (see the callers of .delay()).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every morning; the task itself builds and mails only on the month's first working day.
+    "monthly-report": {
+        "task": "reports.monthly",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Today's trends on the dashboard, computed before anyone asks (reporting.dashboard).
+    "warm-dashboard": {"task": "reports.warm_dashboard", "schedule": crontab(minute="*/5")},
+}
+# Task modules outside an app's tasks.py.
+CELERY_IMPORTS = ["recommendations.reporting.tasks"]
 # The visit-notes previews nobody confirmed: their uploads go after a day.
 CELERY_BEAT_SCHEDULE["purge-import-previews"] = {
     "task": "recommendations.tasks.purge_import_previews",

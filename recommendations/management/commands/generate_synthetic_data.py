@@ -347,13 +347,13 @@ class Generator:
         saved = list(
             Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
             .order_by("key")
-            .values_list("pk", "created_at")
+            .values_list("pk", "created_at", "responsible_unit_id", "due_date")
         )
         self._links(saved)
         now = timezone.now()
         staff_ids = [user.pk if user else None for user in self.staff]
         changes = []
-        for (pk, created), walk in zip(saved, walks, strict=True):
+        for (pk, created, unit_id, due), walk in zip(saved, walks, strict=True):
             moment = created
             previous = ""
             for step in walk:
@@ -365,6 +365,10 @@ class Generator:
                         rng.choice(staff_ids),
                         moment,
                         "Chuyển trạng thái (giả lập).",
+                        # The unit and due date the row was generated with, from the start.
+                        unit_id,
+                        due,
+                        False,
                     )
                 )
                 previous = step
@@ -380,6 +384,9 @@ class Generator:
                         rng.choice(staff_ids),
                         moment,
                         "Cập nhật tiến độ (giả lập).",
+                        unit_id,
+                        due,
+                        False,
                     )
                 )
         mine = Recommendation.objects.filter(key__startswith=f"{KEY_PREFIX}{year}-")
@@ -394,7 +401,7 @@ class Generator:
         field_ids = [field.pk for field in self.fields]
         authority_ids = [authority.pk for authority in self.authorities]
         field_links, authority_links = [], []
-        for pk, _created in saved:
+        for pk, *_rest in saved:
             for field_id in rng.sample(field_ids, rng.randrange(0, 3)):
                 field_links.append((pk, field_id))
             authority_links.append((pk, rng.choice(authority_ids)))
