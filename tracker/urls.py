@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from recommendations.api.schema import RedocView, SchemaView, SwaggerView
 from tracker.views import healthz
 
 urlpatterns = [
@@ -20,4 +21,17 @@ urlpatterns = [
     # The language can be switched before signing in, so the login page is readable in both.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("recommendations.api.urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    # The documentation pages are pages: a visitor who is not signed in goes to the login page.
+    path(
+        "api/docs/",
+        login_required(SwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        login_required(RedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
 ]
