@@ -6,3 +6,7 @@ class RecommendationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "recommendations"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        # The public page's cache is cleared by signals of saved recommendations and history.
+        from . import public  # noqa: F401

@@ -5,10 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from recommendations.api.schema import RedocView, SchemaView, SwaggerView
+from recommendations.public import robots_txt
 from tracker.views import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("cong-khai/", include("recommendations.public_urls")),
     path("", include("recommendations.urls")),
     path("", include("surveys.urls")),
     path("provinces/", include("provinces.urls")),
