@@ -10,3 +10,6 @@ class RecommendationsConfig(AppConfig):
     def ready(self):
         # The public page's cache is cleared by signals of saved recommendations and history.
         from . import public  # noqa: F401
+        from .api import admin
+
+        admin.register()

@@ -3,6 +3,7 @@ If-Match, problem documents, tokens, anonymous requests."""
 
 import json
 import logging
+import re
 
 import pytest
 from django.core.management import call_command
@@ -402,3 +403,29 @@ def test_docs_pages_need_a_sign_in_and_keep_the_strict_policy(client, ministry_u
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
     assert client.get("/api/redoc/").status_code == 200
+
+
+def test_an_admin_issues_a_token_in_the_admin_and_sees_it_once(client, admin_user, ministry_user):
+    client.force_login(admin_user)
+    url = reverse("admin:knox_authtoken_add")
+    response = client.post(url, {"user": ministry_user.pk, "expiry": ""}, follow=True)
+    assert response.status_code == 200
+    token = AuthToken.objects.get(user=ministry_user)
+    shown = [str(m) for m in response.context["messages"]]
+    key = re.search(r"<code>([0-9a-f]+)</code>", shown[0]).group(1)
+    assert key.startswith(token.token_key)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/provinces/").status_code == 200
+    # Not shown again: the list shows only the key's prefix.
+    listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+    assert key not in listing
+    # Revoked by deleting it.
+    client.post(reverse("admin:knox_authtoken_delete", args=[token.pk]), {"post": "yes"})
+    assert api.get("/api/v1/provinces/").status_code == 401
+
+
+def test_staff_who_are_not_admins_cannot_issue_tokens(client, ministry_user):
+    client.force_login(ministry_user)
+    response = client.get(reverse("admin:knox_authtoken_add"))
+    assert response.status_code == 403
