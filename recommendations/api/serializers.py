@@ -61,7 +61,9 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     survey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Null: nationwide."
+    )
     fields = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -86,7 +88,12 @@ class FindingSerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     """One entry of the history: a status change, or a progress note (same status)."""
 
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The user's account name; null for the system (imports, commands).",
+    )
     is_note = serializers.BooleanField(read_only=True)
 
     class Meta:

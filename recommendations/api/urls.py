@@ -1,5 +1,6 @@
 """/api/v1/: the REST API's collections and actions (see views)."""
 
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -18,4 +19,7 @@ router.register("fields", views.FieldViewSet, basename="field")
 # To add once hold/resume and groups are merged (see the README): actions "hold" and "resume"
 # on RecommendationViewSet, and read-only "groups" and "documents" collections.
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not_found"),
+]

@@ -28,6 +28,7 @@ from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from provinces.models import Province
 from surveys.models import Delegation, Field, Finding, MinistryUnit, Visit
@@ -391,6 +392,18 @@ class RecommendationViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
             serializer_class=s.TriageSerializer,
             save=save,
         )
+
+
+class NotFoundView(ApiView, APIView):
+    """Any other address under /api/v1/: a 404 problem document, not the pages' HTML."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.http_method_names = [*APIView.http_method_names]
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
 
 
 # --- optimistic concurrency over HTTP -----------------------------------------------------------
