@@ -429,3 +429,24 @@ def test_staff_who_are_not_admins_cannot_issue_tokens(client, ministry_user):
     client.force_login(ministry_user)
     response = client.get(reverse("admin:knox_authtoken_add"))
     assert response.status_code == 403
+
+
+def test_the_openapi_schema_validates_and_names_every_error(tmp_path, ministry_user):
+    """What .ci/api-check checks first; Schemathesis then runs against a live server there."""
+    path = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    response = token_client(ministry_user).get("/api/schema/?format=json")
+    schema = json.loads(response.content)
+    status_enum = schema["components"]["schemas"]["StatusEnum"]
+    assert status_enum["enum"] == list(Status.values)
+    assert "đang xử lý" in status_enum["description"]  # the Vietnamese labels
+    for path_item in schema["paths"].values():
+        for operation in path_item.values():
+            assert {"401", "403", "429"} <= set(operation["responses"])
+    transition = schema["paths"]["/api/v1/recommendations/{id}/transition/"]["post"]
+    assert {"400", "412", "428"} <= set(transition["responses"])
+    assert any(p["name"] == "If-Match" and p["required"] for p in transition["parameters"])
+    list_params = {
+        p["name"] for p in schema["paths"]["/api/v1/recommendations/"]["get"]["parameters"]
+    }
+    assert {"q", "province", "status", "overdue", "cursor", "page_size"} <= list_params
