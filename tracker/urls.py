@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from recommendations.api.schema import RedocView, SchemaView, SwaggerView
+from recommendations.api.schema import SchemaView, SwaggerView
 from recommendations.public import robots_txt
 from tracker.views import healthz
 
@@ -32,9 +32,6 @@ urlpatterns = [
         login_required(SwaggerView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
-    path(
-        "api/redoc/",
-        login_required(RedocView.as_view(url_name="api-schema")),
-        name="api-redoc",
-    ),
+    # No Redoc: its styled-components inject <style> elements, which the strict CSP refuses
+    # (the page shows "Something went wrong"); Swagger UI needs no inline style or script.
 ]

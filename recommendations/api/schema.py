@@ -1,7 +1,6 @@
 """The OpenAPI schema, its documentation pages, and what every operation may answer."""
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from drf_spectacular.views import SpectacularRedocView as BaseRedocView
 
 PROBLEM = {
     "type": "object",
@@ -97,7 +96,3 @@ class SwaggerView(SpectacularSwaggerSplitView):
     visitor who is not signed in goes to the login page like on every page."""
 
     template_name = "api/swagger_ui.html"
-
-
-class RedocView(BaseRedocView):
-    template_name = "api/redoc.html"
