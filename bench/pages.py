@@ -55,6 +55,7 @@ def cases():
     detail = Recommendation.objects.filter(key__startswith="syn-").order_by("pk").first()
     seeded_training = Recommendation.objects.get(key="2025-bac-ninh-kn-02")
     rows = reverse("recommendations:list")
+    api = "/api/v1/recommendations/"
     return [
         ("list, first page", rows),
         (
@@ -89,6 +90,20 @@ def cases():
             f"{reverse('recommendations:export_xlsx')}?{export_filter}",
         ),
         ("export CSV, all 100,000 rows", reverse("recommendations:export_csv")),
+        # The REST API's list: same filters as the list page, cursor-paged (no COUNT, no OFFSET).
+        ("API list, first page (25)", api),
+        ("API list, 100 per page", f"{api}?page_size=100"),
+        (
+            "API list, filtered (2 provinces, 2 statuses)",
+            f"{api}?province=22&province=38&status=in_progress&status=assigned",
+        ),
+        ("API list, text search without marks", f"{api}?q=dao+tao"),
+        ("API list, text search + filter", f"{api}?q=so+huu+tri+tue&state=open"),
+        ("API recommendation with history", f"{api}{detail.pk}/"),
+        # The public page (figures and rows cached until something changes) and its open data.
+        ("public page, nationwide (cached)", reverse("public:progress")),
+        ("public page, a province (cached)", f"{reverse('public:progress')}?province=38"),
+        ("public open data JSON, a province", f"{reverse('public:download_json')}?province=38"),
     ]
 
 

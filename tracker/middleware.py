@@ -24,11 +24,15 @@ from tracker.text import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, bounded_words, clea
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Every page of the tracker needs a signed-in user (views opt out with
     ``login_not_required``), except the admin, which keeps its own login page and its own
-    staff check."""
+    staff check, and the REST API's views: a system signs in with a token that only the
+    view's own authentication reads, and an anonymous request gets a 401 problem document
+    there (the API's default permission is IsAuthenticated), not a redirect to a login form."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is not None and match.app_name == "admin":
+            return None
+        if getattr(getattr(view_func, "cls", None), "api_authenticates", False):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
 

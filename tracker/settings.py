@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tracker",
     "provinces",
     "surveys",
@@ -300,3 +304,62 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "recommendations.send_reminders",
     "schedule": crontab(hour=7, minute=30),
 }
+# The REST API (recommendations/api): the browser session for the pages' own scripts (with
+# CSRF), per-user tokens for other systems (django-rest-knox: stored hashed, shown once, issued
+# and revoked by an admin). Refusals are RFC 9457 problem documents (recommendations.api.problems).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Per user, so per token's user: a system that loops cannot starve the others.
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "1200/minute")},
+    "EXCEPTION_HANDLER": "recommendations.api.problems.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+REST_KNOX = {
+    # Tokens are for systems; an admin revokes one when it is no longer needed.
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "365"))),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Theo dõi kiến nghị – API",
+    "DESCRIPTION": (
+        "The recommendation tracker's REST API (version 1). Reads list the provinces, delegations, "
+        "visits, findings, units, fields and recommendations with their history; the "
+        "recommendations list takes exactly the filters of the list page. Writes (status "
+        "transition, progress note, triage) go through the same rules as the pages and need "
+        "`If-Match` with the recommendation's `ETag`. Errors are RFC 9457 problem documents "
+        "(`application/problem+json`) in Vietnamese, or English with `Accept-Language: en`. "
+        "Authenticate with `Authorization: Token <token>` (issued by an administrator)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "recommendations.models.Status",
+        "PriorityEnum": "recommendations.models.Priority",
+        "ThemeEnum": "surveys.models.Theme",
+    },
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.add_problem_responses",
+    ],
+}
+
+# The public progress page /cong-khai/ (no sign-in). PUBLIC_PAGE=0 turns it off (404).
+PUBLIC_PAGE = env_bool("PUBLIC_PAGE", True)
+#: Seconds the public page's figures stay cached (a change to a recommendation clears them).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))

@@ -1,0 +1,270 @@
+"""The public progress page /cong-khai/: what became of the provinces' recommendations, for
+citizens and the press, without signing in.
+
+Only what is public is ever read from the database here: the figures per province, and per
+recommendation its text, province, status, lead unit and the date of its last status change
+(``PUBLIC_FIELDS``; tests/public check the page renders nothing else). Never the comments of
+the history, the names or e-mail addresses of officials, the resolution notes or any file.
+Reply documents will appear only when marked public (see ``public_documents``).
+
+The figures and each page of rows are cached in the shared cache (Redis when REDIS_URL is set)
+under a version number that every saved recommendation or history entry raises once its
+transaction commits, so the page is fast and never stale.
+"""
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from provinces.models import Province
+
+from .models import OPEN_STATUSES, Recommendation, Status, StatusChange
+
+#: What the page and the downloads show of a recommendation, and nothing else.
+PUBLIC_FIELDS = (
+    "id",
+    "province",
+    "text",
+    "status",
+    "status_label",
+    "lead_unit",
+    "last_step",
+    "last_step_date",
+)
+#: Counted as resolved: settled by the ministry, or answered at the visit itself.
+RESOLVED = (Status.RESOLVED, Status.ANSWERED)
+PAGE_SIZE = 50
+VERSION_KEY = "public-page:version"
+
+
+# --- cache invalidation ------------------------------------------------------------------------
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value makes the old keys unused
+        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def bump_on_commit(**kwargs):
+    transaction.on_commit(_bump)
+
+
+# Saves through the services and the admin end in these signals (connected when the app is
+# ready, see apps.py). The import's bulk writes send none: what they change shows within
+# PUBLIC_PAGE_CACHE_SECONDS at the latest.
+for _model in (Recommendation, StatusChange):
+    post_save.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-{_model.__name__}")
+    post_delete.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-d-{_model.__name__}")
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        _bump()
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def _cached(name: str, compute):
+    key = f"public-page:{_version()}:{translation.get_language()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
+
+
+# --- what is public ----------------------------------------------------------------------------
+
+
+def summary(today=None) -> dict:
+    """Received, resolved, in progress and overdue: nationwide and for each province."""
+    today = today or timezone.localdate()
+    counts = (
+        Recommendation.objects.order_by()
+        .values("province")
+        .annotate(
+            received=Count("pk"),
+            resolved=Count("pk", filter=Q(status__in=RESOLVED)),
+            in_progress=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+        )
+    )
+    by_province = {row["province"]: row for row in counts}
+    keys = ("received", "resolved", "in_progress", "overdue")
+    rows = []
+    for province in Province.objects.alphabetical():
+        row = by_province.get(province.pk, {})
+        rows.append(
+            {"code": province.code, "name": province.name, **{k: row.get(k, 0) for k in keys}}
+        )
+    total = {key: sum(row[key] for row in rows) for key in keys}
+    return {"provinces": rows, "total": total}
+
+
+def public_rows(queryset) -> list[dict]:
+    """``queryset``'s recommendations as the public sees them (``PUBLIC_FIELDS`` only)."""
+    last_change = (
+        StatusChange.objects.filter(recommendation=OuterRef("pk"))
+        .exclude(from_status=F("to_status"))  # a status change, not a progress note
+        .order_by("-changed_at", "-id")
+    )
+    values = queryset.annotate(
+        last_step_status=Subquery(last_change.values("to_status")[:1]),
+        last_step_at=Subquery(last_change.values("changed_at")[:1]),
+    ).values_list(
+        "pk",
+        "province__name",
+        "text",
+        "status",
+        "responsible_unit__name",
+        "last_step_status",
+        "last_step_at",
+    )
+    rows = []
+    for pk, province, text, status, unit, step, step_at in values.iterator(chunk_size=2000):
+        rows.append(
+            {
+                "id": pk,
+                "province": province,
+                "text": text,
+                "status": status,
+                "status_label": str(Status(status).label),
+                "lead_unit": unit or "",
+                "last_step": str(Status(step).label) if step else "",
+                "last_step_date": timezone.localdate(step_at).isoformat() if step_at else "",
+            }
+        )
+    return rows
+
+
+def public_documents(recommendation_ids) -> dict[int, list]:
+    """Reply documents marked public, by recommendation: the one place the page will read
+    documents once they exist (ReplyDocument.is_public). None are public yet."""
+    return {}
+
+
+def _province(request) -> Province | None:
+    code = request.GET.get("province", "").strip()
+    if not code:
+        return None
+    province = Province.objects.filter(code=code[:2]).first() if len(code) == 2 else None
+    if province is None:
+        raise Http404(_("No such province."))
+    return province
+
+
+def _queryset(province):
+    queryset = Recommendation.objects.order_by("-id")
+    return queryset.filter(province=province) if province else queryset
+
+
+def _enabled():
+    if not settings.PUBLIC_PAGE:
+        raise Http404()
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_safe
+def progress(request):
+    """The page: the figures, then the recommendations, 50 at a time, newest first."""
+    _enabled()
+    province = _province(request)
+    scope = province.code if province else "all"
+    figures = _cached("summary", summary)
+    total = (
+        next(row for row in figures["provinces"] if row["code"] == province.code)
+        if province
+        else figures["total"]
+    )
+    paginator = Paginator(range(total["received"]), PAGE_SIZE, allow_empty_first_page=True)
+    number = request.GET.get("page", "1")
+    page = paginator.get_page(number)
+    start = (page.number - 1) * PAGE_SIZE
+
+    def rows():
+        ids = list(_queryset(province).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+        by_id = {row["id"]: row for row in public_rows(Recommendation.objects.filter(pk__in=ids))}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    context = {
+        "figures": figures,
+        "total": total,
+        "province": province,
+        "page": page,
+        "rows": _cached(f"rows:{scope}:{page.number}", rows),
+        "query_province": f"province={province.code}&" if province else "",
+        "language_next": request.get_full_path(),
+    }
+    return render(request, "recommendations/public/progress.html", context)
+
+
+@login_not_required
+@require_safe
+def download(request, format):
+    """Open data: every recommendation the page lists for this scope, with the page's columns
+    (``PUBLIC_FIELDS``), as CSV (UTF-8 with BOM, for spreadsheet programs) or JSON."""
+    _enabled()
+    province = _province(request)
+    scope = province.code if province else "all"
+    rows = public_rows(_queryset(province))
+    name = f"kien-nghi-cong-khai-{scope}-{timezone.localdate():%Y%m%d}"
+    if format == "json":
+        body = {
+            "generated_at": timezone.localtime().isoformat(),
+            "fields": list(PUBLIC_FIELDS),
+            "recommendations": rows,
+        }
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+    else:
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def lines():
+            yield "\ufeff" + writer.writerow(PUBLIC_FIELDS)
+            for row in rows:
+                yield writer.writerow([_safe(row[key]) for key in PUBLIC_FIELDS])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+def _safe(value):
+    # A cell starting with = + - @ would run as a formula in a spreadsheet program.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_not_required
+@require_safe
+def robots_txt(request):
+    """Search engines may index the public page, and nothing else (the rest needs a sign-in)."""
+    lines = ["User-agent: *"]
+    if settings.PUBLIC_PAGE:
+        lines.append("Allow: /cong-khai/")
+    lines.append("Disallow: /")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
