@@ -134,6 +134,8 @@ class RecommendationListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_all_url"] = list_url(**self.filterset.show_all_query())
+        # Each row's link carries the list's query, so its page leads back here and on.
+        context["list_query"] = self.request.GET.urlencode()
         if access.is_ministry_staff(self.request.user):
             # Bulk actions: a selection column and the form, shown again with what was typed
             # and selected when the last submission had a problem (see recommendations_bulk).
@@ -143,7 +145,7 @@ class RecommendationListView(FilteredListView):
                 form.add_error(None, error)
             context["bulk_form"] = form
             context["selected_ids"] = set(draft.get("ids", []))
-            context["list_query"] = self.request.GET.urlencode()
+            context["bulk_statuses"] = bulk_targets(self.request.user, context["object_list"])
         return context
 
 
@@ -177,7 +179,10 @@ class RecommendationDetailView(DetailView):
         Prefetch("obstacles", queryset=Finding.objects.select_related("province")),
         Prefetch(
             "history",
-            queryset=StatusChange.objects.select_related("changed_by").order_by("changed_at", "id"),
+            # Newest first: what happened last is what the reader needs.
+            queryset=StatusChange.objects.select_related("changed_by").order_by(
+                "-changed_at", "-id"
+            ),
         ),
     )
 
@@ -191,6 +196,8 @@ class RecommendationDetailView(DetailView):
         context["theme_url"] = list_url_for(self.request.user, theme=self.object.theme)
         context.update(self.action_forms())
         context["conflict"] = self.kept is not None
+        context.update(queue_context(self.request, self.object))
+        context["triage_first"] = self.object.status in (Status.NEW, Status.REPORTED)
         context["failed_form"] = self.failed_form
         # The language switch returns here, not to the action's POST-only address.
         context["language_next"] = self.object.get_absolute_url()
@@ -247,6 +254,79 @@ class RecommendationDetailView(DetailView):
         return unplaced
 
 
+# --- the list as a queue: back to the same filtered page, on to the next one ---------------
+# The list's row links carry ``back`` (the list's query string) and ``pos`` (the row's place in
+# the whole filtered list). Both are re-encoded or parsed, so a link can only lead to the list.
+# The next one is found when the page is shown from the list (before any save moves rows
+# around) and carried through a save as ``next_id``/``next_pos``.
+
+QUEUE_WINDOW = 3
+
+
+def _small_int(value) -> int | None:
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _queue_params(request) -> dict:
+    source = request.POST if request.method == "POST" else request.GET
+    params = {}
+    if "back" in source:
+        params["back"] = QueryDict(source.get("back", "")).urlencode()
+        for name in ("pos", "next_id", "next_pos"):
+            number = _small_int(source.get(name))
+            if number is not None:
+                params[name] = number
+    return params
+
+
+def _next_in_list(request, recommendation, query: str, pos: int) -> tuple[int, int] | None:
+    """The id and place of the row after ``recommendation`` in the list ``query`` describes:
+    one query over a few rows around ``pos`` (the list's own filters, scope and order)."""
+    filterset = RecommendationFilter(
+        QueryDict(query), queryset=Recommendation.objects.with_status_rank(), request=request
+    )
+    start = max(pos - QUEUE_WINDOW, 0)
+    window = list(filterset.qs.values_list("pk", flat=True)[start : pos + QUEUE_WINDOW + 1])
+    # When it has left the list (its status no longer matches), the next took its place.
+    index = window.index(recommendation.pk) + 1 if recommendation.pk in window else pos - start
+    if index < len(window):
+        return window[index], start + index
+    return None
+
+
+def queue_context(request, recommendation) -> dict:
+    params = _queue_params(request)
+    list_page = reverse("recommendations:list")
+    if "back" not in params:
+        return {"back_url": list_page, "next_url": None, "queue_fields": []}
+    query = params["back"]
+    back_url = f"{list_page}?{query}" if query else list_page
+    found = None
+    if "next_id" in params and "next_pos" in params:
+        found = params["next_id"], params["next_pos"]
+    elif "pos" in params:
+        found = _next_in_list(request, recommendation, query, params["pos"])
+    next_url = None
+    fields = [("back", query)] + [(name, params[name]) for name in ("pos",) if name in params]
+    if found:
+        next_id, next_pos = found
+        next_url = (
+            reverse("recommendations:detail", args=[next_id])
+            + "?"
+            + urlencode({"back": query, "pos": next_pos})
+        )
+        fields += [("next_id", next_id), ("next_pos", next_pos)]
+    return {"back_url": back_url, "next_url": next_url, "queue_fields": fields}
+
+
+def _detail_url(request, recommendation) -> str:
+    """The recommendation's page, keeping the way back to the list and on to the next one."""
+    fields = queue_context(request, recommendation)["queue_fields"]
+    url = recommendation.get_absolute_url()
+    return f"{url}?{urlencode(fields)}" if fields else url
+
+
 # --- actions on one recommendation: POST only, each calling its service --------------------
 # A refused request changes nothing: 403 when the user may not act on this recommendation at
 # all, the page again with the errors when the input is wrong, and when someone else saved
@@ -301,7 +381,7 @@ def _act(request, recommendation, form, save, *, fallback, allowed=True):
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, error, fallback=fallback)
         else:
-            return redirect(recommendation)
+            return redirect(_detail_url(request, recommendation))
     return _show_again(request, recommendation, failed_form=form)
 
 
@@ -372,8 +452,10 @@ def recommendation_triage_view(request, pk):
 BULK_PREFIX = "bulk"
 #: The session key holding a bulk submission that had a problem, until the list shows it again.
 BULK_DRAFT = "recommendations_bulk_draft"
-#: At most one page of the list can be selected.
-BULK_LIMIT = RecommendationListView.max_page_size
+#: At most this many recommendations change in one go (a selection kept across pages, or
+#: "all matching the filters"): each goes through the services one by one, and a kept
+#: selection travels as hidden ids, within Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+BULK_LIMIT = 500
 
 
 def _draft_data(draft: dict) -> QueryDict | None:
@@ -400,33 +482,106 @@ def _back_to_list(post) -> str:
     return f"{url}?{query}" if query else url
 
 
+def bulk_targets(user, recommendations) -> list[tuple[str, str]]:
+    """The statuses the bulk bar offers: the union of the moves ``user`` may take from each of
+    ``recommendations`` (read from the lifecycle), in workflow order. Each row also gets its
+    own targets (``bulk_targets``), so the bar's script narrows the offer to the ticked rows."""
+    offered = set()
+    for recommendation in recommendations:
+        targets = [t.target for t in access.allowed_transitions(user, recommendation)]
+        recommendation.bulk_targets = " ".join(targets)
+        offered.update(targets)
+    return [(value, label) for value, label in Status.choices if value in offered]
+
+
+def _filtered_ids(request) -> list[int]:
+    """ "Every recommendation matching the filters": the list's query string evaluated again
+    here, with this user's scope, at most one more than the limit (to say it is too many)."""
+    filterset = RecommendationFilter(
+        QueryDict(request.POST.get("query", "")),
+        queryset=Recommendation.objects.with_status_rank(),
+        request=request,
+    )
+    queryset = filterset.qs.filter(access.editable_filter(request.user))
+    return list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+
+
+def _bulk_problems(ids) -> list[str]:
+    if not ids:
+        return [_("Select at least one recommendation in the list.")]
+    if len(ids) > BULK_LIMIT:
+        return [_("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}]
+    return []
+
+
+def _bulk_confirmation(request, ids, form, back, *, status=200):
+    """NetBox's bulk edit: the rows the change will apply to, listed before anything is
+    written, with the form to say what changes; "Confirm" posts it again without ``preview``."""
+    selection = list(
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(access.editable_filter(request.user))
+        .select_related("province", "responsible_unit")
+        .order_by("pk")
+    )
+    offered = bulk_targets(request.user, selection)
+    form.fields["new_status"].choices = [("", "—"), *offered]
+    target = form.data.get(form.add_prefix("new_status")) or form.initial.get("new_status")
+    for recommendation in selection:
+        recommendation.bulk_refusal = ""
+        if target and target not in recommendation.bulk_targets.split():
+            recommendation.bulk_refusal = _("cannot move from “%(status)s” to “%(target)s”") % {
+                "status": recommendation.get_status_display(),
+                "target": Status(target).label if target in Status.values else target,
+            }
+    context = {
+        "form": form,
+        "bulk_form": form,
+        "selection": selection,
+        "ids": ids if not request.POST.get("select_across") else [],
+        "select_across": bool(request.POST.get("select_across")),
+        "query": request.POST.get("query", ""),
+        "back": back,
+        "target": target,
+    }
+    return render(request, "recommendations/bulk_confirm.html", context, status=status)
+
+
 @require_POST
 def recommendations_bulk(request):
     """Apply one change – unit, priority, due date, status – to each selected recommendation,
-    each through the services (own checks, own history entry), then report what happened."""
+    each through the services (own checks, own history entry), then report what happened.
+
+    The list's bar posts with ``preview``: the answer is the confirmation page listing the
+    rows; its "Confirm" posts the change. With ``select_across`` the selection is every row
+    matching the list's filters, evaluated again here with the same permission checks."""
     if not access.is_ministry_staff(request.user):
         raise PermissionDenied(_("Only ministry staff change several recommendations at once."))
     back = _back_to_list(request.POST)
-    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
-    ids = _selected_ids(request.POST)
-    problems = []
-    if not ids:
-        problems.append(_("Select at least one recommendation in the list."))
-    elif len(ids) > BULK_LIMIT:
-        problems.append(
-            _("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}
+    across = bool(request.POST.get("select_across"))
+    ids = _filtered_ids(request) if across else _selected_ids(request.POST)
+    problems = _bulk_problems(ids)
+    if request.POST.get("preview") and not problems:
+        action = request.POST.get("action", "")
+        initial = (
+            {"new_status": action.removeprefix("status:")} if action.startswith("status:") else {}
         )
-    if not form.is_valid() or problems:
+        form = BulkTriageForm(prefix=BULK_PREFIX, initial=initial)
+        return _bulk_confirmation(request, ids, form, back)
+    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
+    confirming = bool(request.POST.get("confirming"))
+    if confirming and not problems and not form.is_valid():
+        # Errors are shown on the confirmation page itself, with the rows and what was typed.
+        return _bulk_confirmation(request, ids, form, back)
+    if request.POST.get("preview") or not form.is_valid() or problems:
         # Shown again on the list, with what was typed and selected (nothing is lost).
-        request.session[BULK_DRAFT] = {
-            "data": {
+        draft = {"ids": ids[:BULK_LIMIT], "errors": problems}
+        if not request.POST.get("preview"):
+            draft["data"] = {
                 key: request.POST.getlist(key)
                 for key in request.POST
                 if key.startswith(f"{BULK_PREFIX}-")
-            },
-            "ids": ids[:BULK_LIMIT],
-            "errors": problems,
-        }
+            }
+        request.session[BULK_DRAFT] = draft
         return redirect(back)
 
     selection = list(

@@ -471,8 +471,10 @@ def test_staff_triage_assigns_and_the_unit_is_mailed(
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.responsible_unit) == (Status.ASSIGNED, unit)
     assert (recommendation.priority, recommendation.due_date) == (30, datetime.date(2025, 12, 31))
-    note = recommendation.history.filter(from_status=Status.REPORTED, to_status=Status.REPORTED)
-    assert "Theo chỉ đạo của Lãnh đạo Bộ." in note.last().comment
+    # One triage, one history entry: the move to assigned, saying what was set and why.
+    assert not recommendation.history.filter(to_status=Status.REPORTED, from_status=Status.REPORTED)
+    entry = recommendation.history.get(to_status=Status.ASSIGNED)
+    assert "Theo chỉ đạo của Lãnh đạo Bộ." in entry.comment and "Cục Viễn thông" in entry.comment
     assert [colleague.email] in [message.to for message in mail.outbox]
 
 
@@ -582,7 +584,8 @@ def test_timeline_tells_notes_from_status_changes_with_who_and_when(
     assert 'datetime="2025-10-15T09:30:00+07:00"' in note
     assert "Lan Nguyễn Thị" in note
     assert "Ghi chú" in note and "Sở đang tổng hợp." in note
-    change = timeline.split('timeline__item--status">')[2].split("</li>")[0]
+    # Newest first: the note, then the seed's move new → reported, then its recording.
+    change = timeline.split('timeline__item--status">')[1].split("</li>")[0]
     assert "Chuyển trạng thái" in change
     assert 'badge--new">mới tiếp nhận<' in change and 'badge--reported"' in change
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", change)
