@@ -9,6 +9,7 @@ exactly as the templates would – in one pass.
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 def _selected(value) -> set[str]:
@@ -92,7 +93,15 @@ class CheckboxList(forms.CheckboxSelectMultiple):
             'value="{}"{}> <span>{}</span></label>',
             rows,
         )
-        filterable = mark_safe(" data-filterable") if self.filterable else ""
+        filterable = (
+            format_html(
+                ' data-filterable data-filter-placeholder="{}" data-filter-label="{}"',
+                _("Type to filter"),
+                _("Filter the choices of this list"),
+            )
+            if self.filterable
+            else ""
+        )
         return format_html(
             '<div class="choices{}" id="{}"{}>{}</div>',
             " choices--long" if self.filterable else "",
@@ -102,5 +111,5 @@ class CheckboxList(forms.CheckboxSelectMultiple):
         )
 
     def id_for_label(self, id_, index=None):
-        # The legend names the group; no single box is "the" field.
-        return ""
+        # The legend names the group; an error summary's link leads to the first box.
+        return f"{id_}_{index or 0}" if id_ else ""
