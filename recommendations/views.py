@@ -226,6 +226,7 @@ class RecommendationDetailView(DetailView):
             if access.can_triage(user, recommendation)
             else None,
         }
+        _one_way_to_assign(forms["move_form"], forms["triage_form"], self.failed_form)
         # A comment written for a move that is no longer open (someone moved it meanwhile)
         # is kept in the note form rather than lost.
         moved_comment = kept.get(MOVE, {}).get("comment")
@@ -252,6 +253,21 @@ class RecommendationDetailView(DetailView):
                 if text_field and value.strip() and (form is None or name not in form.fields):
                     unplaced.append((field.label, value))
         return unplaced
+
+
+def _one_way_to_assign(move_form, triage_form, failed_form) -> None:
+    """Assigning a unit is one action: where the triage form is shown, giving it a unit is how
+    a new or reported recommendation gets assigned (one history entry), so the status form does
+    not offer the same move with its own unit list. A submitted status form is left as sent."""
+    if move_form is None or triage_form is None or move_form is failed_form:
+        return
+    if "responsible_unit" not in move_form.fields:
+        return
+    del move_form.fields["responsible_unit"]
+    move_form.fields["status"].choices = [
+        choice for choice in move_form.fields["status"].choices if choice[0] != Status.ASSIGNED
+    ]
+    move_form.unit_statuses = []
 
 
 # --- the list as a queue: back to the same filtered page, on to the next one ---------------

@@ -71,16 +71,17 @@ def _offered(response) -> set[str]:
 def test_staff_are_offered_the_next_statuses_with_what_they_need(staff_client):
     recommendation = Recommendation.objects.get(key=QN)  # reported, no unit yet
     response = staff_client.get(recommendation.get_absolute_url())
+    # Assigning is the triage form's (one action, one history entry): the status form offers
+    # the other moves, the triage form the unit.
     assert _offered(response) == {
-        Status.ASSIGNED,
         Status.RESOLVED,
         Status.NOT_ACCEPTED,
         Status.TRANSFERRED,
     }
     page = _page(response)
-    # The unit for the first assignment, and the closing fields with their hint.
-    assert 'name="move-responsible_unit"' in page
-    assert 'data-show-for="assigned"' in page
+    assert 'name="move-responsible_unit"' not in page
+    assert 'name="triage-responsible_unit"' in page
+    # The closing fields with their hint.
     assert 'name="move-resolution_note"' in page
     assert 'name="move-reply_reference"' in page
     assert 'name="move-reply_date"' in page
@@ -615,7 +616,7 @@ def test_texts_are_escaped(staff_client, ministry_user):
     ("who", "expected"),
     [
         # session, user, the row, addressees, fields, obstacles, history, the user's roles, …
-        ("ministry_user", 10),  # … and the units of the status and triage forms
+        ("ministry_user", 9),  # … and the units of the triage form (the one way to assign)
         ("officer_qn", 9),  # … and the officer's province binding
         ("plain_user", 8),  # (no role: nothing more to look up)
     ],
