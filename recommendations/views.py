@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -38,6 +39,10 @@ from .services import (
 )
 
 OLDEST_OPEN_SHOWN = 5
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + path
 
 
 def list_url(**filters) -> str:
@@ -162,9 +167,11 @@ class RecommendationExportView(FilterMixin, View):
         filterset = self.get_filterset(self.get_filterset_class())
         # As on the list page, values the filters cannot use are left out, never a failure.
         queryset = filterset.qs
+        # Links in the file lead to the site's public address (SITE_URL), as the e-mails do.
+        build_url = partial(absolute_url, settings.SITE_URL)
         if self.format == "xlsx":
-            return exports.xlsx_response(queryset, request.build_absolute_uri)
-        return exports.csv_response(queryset, request.build_absolute_uri)
+            return exports.xlsx_response(queryset, build_url)
+        return exports.csv_response(queryset, build_url)
 
 
 class RecommendationDetailView(DetailView):
@@ -502,11 +509,14 @@ def bulk_targets(user, recommendations) -> list[tuple[str, str]]:
     """The statuses the bulk bar offers: the union of the moves ``user`` may take from each of
     ``recommendations`` (read from the lifecycle), in workflow order. Each row also gets its
     own targets (``bulk_targets``), so the bar's script narrows the offer to the ticked rows."""
-    offered = set()
+    offered, known = set(), {}
     for recommendation in recommendations:
-        targets = [t.target for t in access.allowed_transitions(user, recommendation)]
-        recommendation.bulk_targets = " ".join(targets)
-        offered.update(targets)
+        # What a user may do depends on the status and the province only: asked once per pair.
+        key = (recommendation.status, recommendation.province_id)
+        if key not in known:
+            known[key] = [t.target for t in access.allowed_transitions(user, recommendation)]
+        recommendation.bulk_targets = " ".join(known[key])
+        offered.update(known[key])
     return [(value, label) for value, label in Status.choices if value in offered]
 
 
