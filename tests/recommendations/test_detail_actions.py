@@ -644,3 +644,10 @@ def test_detail_query_count_is_fixed_for_every_role(
 
 def test_every_entry_is_dated_in_hanoi_time():
     assert str(timezone.get_current_timezone()) == "Asia/Ho_Chi_Minh"
+
+
+def test_a_failed_submit_says_so_in_the_page_title(staff_client):
+    recommendation = _put(QN, Status.IN_PROGRESS)
+    page = _page(_post(staff_client, recommendation, "move", status="resolved"))
+    assert "<title>Lỗi: Kiến nghị số" in page
+    assert "<title>Kiến nghị số" in _page(staff_client.get(recommendation.get_absolute_url()))
