@@ -121,6 +121,10 @@ def floor_cases():
     ]
 
 
+def wanted(only: str | None, label: str) -> bool:
+    return not only or any(part in label for part in only.split("|"))
+
+
 def measure_callable(render, repeat):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -177,7 +181,10 @@ def main():
     parser.add_argument("--recommendations", type=int, default=100_000)
     parser.add_argument("--status-changes", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--only", help="Measure only the cases whose label contains this.")
+    parser.add_argument(
+        "--only",
+        help="Measure only the cases whose label contains this ('|' between alternatives).",
+    )
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument(
         "--existing",
@@ -242,7 +249,7 @@ def main():
         print("| case | median | p95 | queries | peak memory | response |")
         print("|---|---:|---:|---:|---:|---:|")
         for label, render in floor_cases():
-            if args.only and args.only not in label:
+            if not wanted(args.only, label):
                 continue
             median, p95, queries, peak, size = measure_callable(render, args.repeat)
             print(
@@ -250,7 +257,7 @@ def main():
                 f"| – | {size / 1024:,.0f} KiB |"
             )
         for label, url in cases():
-            if args.only and args.only not in label:
+            if not wanted(args.only, label):
                 continue
             repeat = args.repeat if "export" not in label else max(3, args.repeat // 10)
             who = admin_client if label.startswith("admin") else client
