@@ -56,7 +56,15 @@ def cases():
     seeded_training = Recommendation.objects.get(key="2025-bac-ninh-kn-02")
     rows = reverse("recommendations:list")
     api = "/api/v1/recommendations/"
+    admin_list = reverse("admin:recommendations_recommendation_changelist")
     return [
+        ("list, first page, 50 rows", f"{rows}?page_size=50"),
+        (
+            "list, filtered, 50 rows",
+            f"{rows}?province=22&province=38&status=in_progress&status=assigned&page_size=50",
+        ),
+        ("admin changelist, first page", admin_list),
+        ("admin changelist, search", f"{admin_list}?q=dao+tao"),
         ("list, first page", rows),
         (
             "list, filtered (2 provinces, 2 statuses)",
@@ -105,6 +113,61 @@ def cases():
         ("public page, a province (cached)", f"{reverse('public:progress')}?province=38"),
         ("public open data JSON, a province", f"{reverse('public:download_json')}?province=38"),
     ]
+
+
+#: The floor the list is held against (issue 10): a bare ``count()`` plus the page's 50 rows
+#: with their references through a minimal template – what any list page must at least do.
+FLOOR_TEMPLATE = """<table>{% for r in rows %}<tr><td><a href="/recommendations/{{ r.pk }}/">
+{{ r.text|truncatechars:140 }}</a> {{ r.province.name }} {{ r.responsible_unit }}</td>
+<td>{{ r.get_status_display }}</td><td>{{ r.due_date|date:"SHORT_DATE_FORMAT" }}</td>
+<td>{{ r.get_priority_display }}</td></tr>{% endfor %}</table><p>{{ count }}</p>"""
+
+
+def floor_cases():
+    from django.template import engines
+
+    from recommendations.models import Recommendation
+
+    template = engines["django"].from_string(FLOOR_TEMPLATE)
+    everything = Recommendation.objects.all()
+    filtered = everything.filter(
+        province__code__in=["22", "38"], status__in=["in_progress", "assigned"]
+    )
+
+    def floor(queryset):
+        def render():
+            count = queryset.count()
+            rows = list(queryset.select_related("province", "responsible_unit")[:50])
+            return len(template.render({"rows": rows, "count": count}))
+
+        return render
+
+    return [
+        ("floor: count + 50 rows, first page", floor(everything)),
+        ("floor: count + 50 rows, filtered", floor(filtered)),
+    ]
+
+
+def wanted(only: str | None, label: str) -> bool:
+    return not only or any(part in label for part in only.split("|"))
+
+
+def measure_callable(render, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        render()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = render()
+        times.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as captured:
+        render()
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, len(captured), 0, size
 
 
 def fetch(client, url) -> int:
@@ -176,8 +239,17 @@ def main():
     parser.add_argument("--recommendations", type=int, default=100_000)
     parser.add_argument("--status-changes", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--only", help="Measure only the cases whose label contains this.")
+    parser.add_argument(
+        "--only",
+        help="Measure only the cases whose label contains this ('|' between alternatives).",
+    )
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="Measure the database DATABASE_URL names as it is (already generated), "
+        "instead of a throw-away test database.",
+    )
     args = parser.parse_args()
 
     import django
@@ -197,20 +269,32 @@ def main():
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DEBUG = False
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    if not args.existing:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        call_command("load_seed", verbosity=0)
         start = time.perf_counter()
-        call_command(
-            "generate_synthetic_data",
-            recommendations=args.recommendations,
-            status_changes=args.status_changes or 3 * args.recommendations,
-            allow_production_database=True,
-            verbosity=0,
-        )
+        if not args.existing:
+            call_command("load_seed", verbosity=0)
+            call_command(
+                "generate_synthetic_data",
+                recommendations=args.recommendations,
+                status_changes=args.status_changes or 3 * args.recommendations,
+                allow_production_database=True,
+                verbosity=0,
+            )
         generated = time.perf_counter() - start
+        from django.contrib.auth import get_user_model
+
         client = Client()
-        client.force_login(make_user("bench", roles.MINISTRY_STAFF, unit_name="Vụ Pháp chế"))
+        staff = get_user_model().objects.filter(username="bench").first() or make_user(
+            "bench", roles.MINISTRY_STAFF, unit_name="Vụ Pháp chế"
+        )
+        client.force_login(staff)
+        admin = get_user_model().objects.filter(username="bench-admin").first() or make_user(
+            "bench-admin", roles.ADMIN, is_superuser=True
+        )
+        admin_client = Client()
+        admin_client.force_login(admin)
 
         print(f"Generated the synthetic data in {generated:.1f} s.\n")
         version = connection.pg_version if connection.vendor == "postgresql" else ""
@@ -222,12 +306,21 @@ def main():
         )
         print("| case | median | p95 | queries | peak memory | response |")
         print("|---|---:|---:|---:|---:|---:|")
+        for label, render in floor_cases():
+            if not wanted(args.only, label):
+                continue
+            median, p95, queries, peak, size = measure_callable(render, args.repeat)
+            print(
+                f"| {label} | {median * 1000:,.1f} ms | {p95 * 1000:,.1f} ms | {queries} "
+                f"| – | {size / 1024:,.0f} KiB |"
+            )
         for label, url in cases():
-            if args.only and args.only not in label:
+            if not wanted(args.only, label):
                 continue
             slow = "export" in label or "cold" in label
             repeat = args.repeat if not slow else max(3, args.repeat // 10)
-            median, p95, queries, peak, size = measure(client, url, repeat, cold="cold" in label)
+            who = admin_client if label.startswith("admin") else client
+            median, p95, queries, peak, size = measure(who, url, repeat, cold="cold" in label)
             print(
                 f"| {label} | {median * 1000:,.0f} ms | {p95 * 1000:,.0f} ms | {queries} "
                 f"| {peak / 2**20:,.1f} MiB | {size / 1024:,.0f} KiB |"
@@ -252,7 +345,8 @@ def main():
                 f"| {10_000 / again:,.0f} rows/s |"
             )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.existing:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

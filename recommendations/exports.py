@@ -273,6 +273,16 @@ def _xlsx_cell(sheet, value, bold=False):
     return cell
 
 
+def _xlsx_link(sheet, url: str):
+    """The recommendation's address as a link one clicks in Excel (a write-only sheet has no
+    hyperlink objects: the HYPERLINK formula does the same, its text being the address)."""
+    if not url:
+        return url
+    cell = WriteOnlyCell(sheet, value='=HYPERLINK("{0}","{0}")'.format(url.replace('"', "%22")))
+    cell.style = "Hyperlink"
+    return cell
+
+
 def _xlsx_bytes(queryset, build_url) -> bytes:
     workbook = Workbook(write_only=True)
     with translation.override(EXPORT_LANGUAGE):
@@ -281,8 +291,13 @@ def _xlsx_bytes(queryset, build_url) -> bytes:
             sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
         sheet.freeze_panes = "A2"
         sheet.append([_xlsx_cell(sheet, str(column.header), bold=True) for column in COLUMNS])
+        count = 0
         for row in _rows(queryset, build_url):
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            cells = [_xlsx_cell(sheet, value) for value in row[:-1]]
+            sheet.append([*cells, _xlsx_link(sheet, row[-1])])
+            count += 1
+        # Excel's filter buttons on the header row, over every row written.
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from tracker.filters import (
     active_filters,
     start_of_day,
 )
+from tracker.widgets import CheckboxList, FastSelect
 
 from . import access, work
 from .models import (
@@ -54,35 +55,39 @@ class RecommendationFilter(django_filters.FilterSet):
         choices=Status.choices,
         distinct=False,
         label=_("Status"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     state = django_filters.ChoiceFilter(
         choices=[("open", _("open")), ("closed", _("closed"))],
         method="filter_state",
         label=_("Open or closed"),
         empty_label=ALL,
+        widget=FastSelect,
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("yes", _("overdue")), ("no", _("not overdue"))],
         method="filter_overdue",
         label=_("Overdue"),
         empty_label=ALL,
+        widget=FastSelect,
     )
-    responsible_unit = django_filters.ModelChoiceFilter(
+    responsible_unit = django_filters.ModelMultipleChoiceFilter(
         queryset=MinistryUnit.objects.all(),
+        distinct=False,  # a column of the row: nothing to de-duplicate
         label=_("Responsible unit"),
-        empty_label=ALL,
         null_label=NOT_ASSIGNED,
+        widget=CheckboxList(filterable=True),
     )
     mine = django_filters.ChoiceFilter(
         choices=[("unit", _("my unit"))],
         method="filter_mine",
         label=_("Assigned to"),
         empty_label=_("any unit"),
+        widget=FastSelect,
         help_text=_("“My unit”: the units you are a member of, leading or supporting."),
     )
     priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, label=_("Priority"), empty_label=ALL
+        choices=Priority.choices, label=_("Priority"), empty_label=ALL, widget=FastSelect
     )
     # "Việc của tôi": each of its counts links to exactly the list of its section.
     work = django_filters.ChoiceFilter(
@@ -146,6 +151,7 @@ class RecommendationFilter(django_filters.FilterSet):
         ],
         label=_("Sort by"),
         empty_label=None,
+        widget=FastSelect,
     )
 
     scope = django_filters.ChoiceFilter(
@@ -154,6 +160,9 @@ class RecommendationFilter(django_filters.FilterSet):
         label=_("Provinces"),
         widget=forms.HiddenInput,
     )
+
+    #: Shown first; the others fold under "More filters" (GOV.UK "filter a list").
+    primary_filters = ("q", "province", "status", "responsible_unit", "overdue", "mine")
 
     class Meta:
         model = Recommendation

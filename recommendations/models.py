@@ -306,7 +306,9 @@ class Recommendation(NaturalKeyMixin, models.Model):
             models.Index(fields=["province", "status"], name="rec_province_status_idx"),
             models.Index(fields=["responsible_unit", "status"], name="rec_unit_status_idx"),
             models.Index(fields=["-updated_at", "-id"], name="rec_updated_idx"),
-            models.Index(fields=["created_at"], name="rec_created_idx"),
+            # With the id: the dashboard's "oldest open" orders by (created_at, id), and an
+            # import gives all its rows one creation time – read in order, never sorted.
+            models.Index(fields=["created_at", "id"], name="rec_created_idx"),
             # The triage list filters and sorts by these on their own.
             models.Index(fields=["due_date"], name="rec_due_idx"),
             models.Index(fields=["priority"], name="rec_priority_idx"),

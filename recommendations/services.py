@@ -386,22 +386,25 @@ def recommendation_update(
         text = "; ".join(str(description) for description in descriptions)
         if comment.strip():
             text = f"{text}. {comment.strip()}"
-        _record(
-            locked,
-            source=locked.status,
-            target=locked.status,
-            by=by,
-            comment=text,
-            kind=EntryKind.TRIAGE,
+        assigns = (
+            "responsible_unit" in changed
+            and locked.responsible_unit_id is not None
+            and get_transition(locked.status, Status.ASSIGNED) is not None
         )
+        if not assigns:  # an assignment writes its one entry below, with this text
+            _record(
+                locked,
+                source=locked.status,
+                target=locked.status,
+                by=by,
+                comment=text,
+                kind=EntryKind.TRIAGE,
+            )
         if "responsible_unit" in changed and locked.responsible_unit_id is not None:
             notifications.assigned_on_commit(locked, by=by)
-            if get_transition(locked.status, Status.ASSIGNED) is not None:
+            if assigns:
                 return recommendation_transition(
-                    recommendation=locked,
-                    to_status=Status.ASSIGNED,
-                    by=by,
-                    comment=_("Assigned to %(unit)s.") % {"unit": locked.responsible_unit},
+                    recommendation=locked, to_status=Status.ASSIGNED, by=by, comment=text
                 )
     return locked
 

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -40,6 +41,10 @@ from .services import (
 from .views_evidence import evidence_context
 
 OLDEST_OPEN_SHOWN = 5
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + path
 
 
 def list_url(**filters) -> str:
@@ -161,6 +166,8 @@ class RecommendationListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["show_all_url"] = list_url(**self.filterset.show_all_query())
+        # Each row's link carries the list's query, so its page leads back here and on.
+        context["list_query"] = self.request.GET.urlencode()
         if access.is_ministry_staff(self.request.user):
             # Bulk actions: a selection column and the form, shown again with what was typed
             # and selected when the last submission had a problem (see recommendations_bulk).
@@ -170,7 +177,7 @@ class RecommendationListView(FilteredListView):
                 form.add_error(None, error)
             context["bulk_form"] = form
             context["selected_ids"] = set(draft.get("ids", []))
-            context["list_query"] = self.request.GET.urlencode()
+            context["bulk_statuses"] = bulk_targets(self.request.user, context["object_list"])
         return context
 
 
@@ -187,9 +194,11 @@ class RecommendationExportView(FilterMixin, View):
         filterset = self.get_filterset(self.get_filterset_class())
         # As on the list page, values the filters cannot use are left out, never a failure.
         queryset = filterset.qs
+        # Links in the file lead to the site's public address (SITE_URL), as the e-mails do.
+        build_url = partial(absolute_url, settings.SITE_URL)
         if self.format == "xlsx":
-            return exports.xlsx_response(queryset, request.build_absolute_uri)
-        return exports.csv_response(queryset, request.build_absolute_uri)
+            return exports.xlsx_response(queryset, build_url)
+        return exports.csv_response(queryset, build_url)
 
 
 class RecommendationDetailView(DetailView):
@@ -210,9 +219,10 @@ class RecommendationDetailView(DetailView):
         Prefetch("obstacles", queryset=Finding.objects.select_related("province")),
         Prefetch(
             "history",
+            # Newest first: what happened last is what the reader needs.
             queryset=StatusChange.objects.select_related("changed_by")
             .prefetch_related("files", "documents")
-            .order_by("changed_at", "id"),
+            .order_by("-changed_at", "-id"),
         ),
     )
 
@@ -226,6 +236,8 @@ class RecommendationDetailView(DetailView):
         context["theme_url"] = list_url_for(self.request.user, theme=self.object.theme)
         context.update(self.action_forms())
         context["conflict"] = self.kept is not None
+        context.update(queue_context(self.request, self.object))
+        context["triage_first"] = self.object.status in (Status.NEW, Status.REPORTED)
         context["failed_form"] = self.failed_form
         # The language switch returns here, not to the action's POST-only address.
         context["language_next"] = self.object.get_absolute_url()
@@ -255,6 +267,7 @@ class RecommendationDetailView(DetailView):
             if access.can_triage(user, recommendation)
             else None,
         }
+        _one_way_to_assign(forms["move_form"], forms["triage_form"], self.failed_form)
         # A comment written for a move that is no longer open (someone moved it meanwhile)
         # is kept in the note form rather than lost.
         moved_comment = kept.get(MOVE, {}).get("comment")
@@ -281,6 +294,94 @@ class RecommendationDetailView(DetailView):
                 if text_field and value.strip() and (form is None or name not in form.fields):
                     unplaced.append((field.label, value))
         return unplaced
+
+
+def _one_way_to_assign(move_form, triage_form, failed_form) -> None:
+    """Assigning a unit is one action: where the triage form is shown, giving it a unit is how
+    a new or reported recommendation gets assigned (one history entry), so the status form does
+    not offer the same move with its own unit list. A submitted status form is left as sent."""
+    if move_form is None or triage_form is None or move_form is failed_form:
+        return
+    if "responsible_unit" not in move_form.fields:
+        return
+    del move_form.fields["responsible_unit"]
+    move_form.fields["status"].choices = [
+        choice for choice in move_form.fields["status"].choices if choice[0] != Status.ASSIGNED
+    ]
+    move_form.unit_statuses = []
+
+
+# --- the list as a queue: back to the same filtered page, on to the next one ---------------
+# The list's row links carry ``back`` (the list's query string) and ``pos`` (the row's place in
+# the whole filtered list). Both are re-encoded or parsed, so a link can only lead to the list.
+# The next one is found when the page is shown from the list (before any save moves rows
+# around) and carried through a save as ``next_id``/``next_pos``.
+
+QUEUE_WINDOW = 3
+
+
+def _small_int(value) -> int | None:
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _queue_params(request) -> dict:
+    source = request.POST if request.method == "POST" else request.GET
+    params = {}
+    if "back" in source:
+        params["back"] = QueryDict(source.get("back", "")).urlencode()
+        for name in ("pos", "next_id", "next_pos"):
+            number = _small_int(source.get(name))
+            if number is not None:
+                params[name] = number
+    return params
+
+
+def _next_in_list(request, recommendation, query: str, pos: int) -> tuple[int, int] | None:
+    """The id and place of the row after ``recommendation`` in the list ``query`` describes:
+    one query over a few rows around ``pos`` (the list's own filters, scope and order)."""
+    filterset = RecommendationFilter(
+        QueryDict(query), queryset=Recommendation.objects.with_status_rank(), request=request
+    )
+    start = max(pos - QUEUE_WINDOW, 0)
+    window = list(filterset.qs.values_list("pk", flat=True)[start : pos + QUEUE_WINDOW + 1])
+    # When it has left the list (its status no longer matches), the next took its place.
+    index = window.index(recommendation.pk) + 1 if recommendation.pk in window else pos - start
+    if index < len(window):
+        return window[index], start + index
+    return None
+
+
+def queue_context(request, recommendation) -> dict:
+    params = _queue_params(request)
+    list_page = reverse("recommendations:list")
+    if "back" not in params:
+        return {"back_url": list_page, "next_url": None, "queue_fields": []}
+    query = params["back"]
+    back_url = f"{list_page}?{query}" if query else list_page
+    found = None
+    if "next_id" in params and "next_pos" in params:
+        found = params["next_id"], params["next_pos"]
+    elif "pos" in params:
+        found = _next_in_list(request, recommendation, query, params["pos"])
+    next_url = None
+    fields = [("back", query)] + [(name, params[name]) for name in ("pos",) if name in params]
+    if found:
+        next_id, next_pos = found
+        next_url = (
+            reverse("recommendations:detail", args=[next_id])
+            + "?"
+            + urlencode({"back": query, "pos": next_pos})
+        )
+        fields += [("next_id", next_id), ("next_pos", next_pos)]
+    return {"back_url": back_url, "next_url": next_url, "queue_fields": fields}
+
+
+def _detail_url(request, recommendation) -> str:
+    """The recommendation's page, keeping the way back to the list and on to the next one."""
+    fields = queue_context(request, recommendation)["queue_fields"]
+    url = recommendation.get_absolute_url()
+    return f"{url}?{urlencode(fields)}" if fields else url
 
 
 # --- actions on one recommendation: POST only, each calling its service --------------------
@@ -337,7 +438,7 @@ def _act(request, recommendation, form, save, *, fallback, allowed=True):
         except (ValidationError, PermissionDenied) as error:
             add_service_errors(form, error, fallback=fallback)
         else:
-            return redirect(recommendation)
+            return redirect(_detail_url(request, recommendation))
     return _show_again(request, recommendation, failed_form=form)
 
 
@@ -408,8 +509,10 @@ def recommendation_triage_view(request, pk):
 BULK_PREFIX = "bulk"
 #: The session key holding a bulk submission that had a problem, until the list shows it again.
 BULK_DRAFT = "recommendations_bulk_draft"
-#: At most one page of the list can be selected.
-BULK_LIMIT = RecommendationListView.max_page_size
+#: At most this many recommendations change in one go (a selection kept across pages, or
+#: "all matching the filters"): each goes through the services one by one, and a kept
+#: selection travels as hidden ids, within Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+BULK_LIMIT = 500
 
 
 def _draft_data(draft: dict) -> QueryDict | None:
@@ -436,33 +539,109 @@ def _back_to_list(post) -> str:
     return f"{url}?{query}" if query else url
 
 
+def bulk_targets(user, recommendations) -> list[tuple[str, str]]:
+    """The statuses the bulk bar offers: the union of the moves ``user`` may take from each of
+    ``recommendations`` (read from the lifecycle), in workflow order. Each row also gets its
+    own targets (``bulk_targets``), so the bar's script narrows the offer to the ticked rows."""
+    offered, known = set(), {}
+    for recommendation in recommendations:
+        # What a user may do depends on the status and the province only: asked once per pair.
+        key = (recommendation.status, recommendation.province_id)
+        if key not in known:
+            known[key] = [t.target for t in access.allowed_transitions(user, recommendation)]
+        recommendation.bulk_targets = " ".join(known[key])
+        offered.update(known[key])
+    return [(value, label) for value, label in Status.choices if value in offered]
+
+
+def _filtered_ids(request) -> list[int]:
+    """ "Every recommendation matching the filters": the list's query string evaluated again
+    here, with this user's scope, at most one more than the limit (to say it is too many)."""
+    filterset = RecommendationFilter(
+        QueryDict(request.POST.get("query", "")),
+        queryset=Recommendation.objects.with_status_rank(),
+        request=request,
+    )
+    queryset = filterset.qs.filter(access.editable_filter(request.user))
+    return list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])
+
+
+def _bulk_problems(ids) -> list[str]:
+    if not ids:
+        return [_("Select at least one recommendation in the list.")]
+    if len(ids) > BULK_LIMIT:
+        return [_("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}]
+    return []
+
+
+def _bulk_confirmation(request, ids, form, back, *, status=200):
+    """NetBox's bulk edit: the rows the change will apply to, listed before anything is
+    written, with the form to say what changes; "Confirm" posts it again without ``preview``."""
+    selection = list(
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(access.editable_filter(request.user))
+        .select_related("province", "responsible_unit")
+        .order_by("pk")
+    )
+    offered = bulk_targets(request.user, selection)
+    form.fields["new_status"].choices = [("", "—"), *offered]
+    target = form.data.get(form.add_prefix("new_status")) or form.initial.get("new_status")
+    for recommendation in selection:
+        recommendation.bulk_refusal = ""
+        if target and target not in recommendation.bulk_targets.split():
+            recommendation.bulk_refusal = _("cannot move from “%(status)s” to “%(target)s”") % {
+                "status": recommendation.get_status_display(),
+                "target": Status(target).label if target in Status.values else target,
+            }
+    context = {
+        "form": form,
+        "bulk_form": form,
+        "selection": selection,
+        "ids": ids if not request.POST.get("select_across") else [],
+        "select_across": bool(request.POST.get("select_across")),
+        "query": request.POST.get("query", ""),
+        "back": back,
+        "target": target,
+    }
+    return render(request, "recommendations/bulk_confirm.html", context, status=status)
+
+
 @require_POST
 def recommendations_bulk(request):
     """Apply one change – unit, priority, due date, status – to each selected recommendation,
-    each through the services (own checks, own history entry), then report what happened."""
+    each through the services (own checks, own history entry), then report what happened.
+
+    The list's bar posts with ``preview``: the answer is the confirmation page listing the
+    rows; its "Confirm" posts the change. With ``select_across`` the selection is every row
+    matching the list's filters, evaluated again here with the same permission checks."""
     if not access.is_ministry_staff(request.user):
         raise PermissionDenied(_("Only ministry staff change several recommendations at once."))
     back = _back_to_list(request.POST)
-    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
-    ids = _selected_ids(request.POST)
-    problems = []
-    if not ids:
-        problems.append(_("Select at least one recommendation in the list."))
-    elif len(ids) > BULK_LIMIT:
-        problems.append(
-            _("Select at most %(limit)s recommendations at a time.") % {"limit": BULK_LIMIT}
+    across = bool(request.POST.get("select_across"))
+    ids = _filtered_ids(request) if across else _selected_ids(request.POST)
+    problems = _bulk_problems(ids)
+    if request.POST.get("preview") and not problems:
+        action = request.POST.get("action", "")
+        initial = (
+            {"new_status": action.removeprefix("status:")} if action.startswith("status:") else {}
         )
-    if not form.is_valid() or problems:
+        form = BulkTriageForm(prefix=BULK_PREFIX, initial=initial)
+        return _bulk_confirmation(request, ids, form, back)
+    form = BulkTriageForm(request.POST, prefix=BULK_PREFIX)
+    confirming = bool(request.POST.get("confirming"))
+    if confirming and not problems and not form.is_valid():
+        # Errors are shown on the confirmation page itself, with the rows and what was typed.
+        return _bulk_confirmation(request, ids, form, back)
+    if request.POST.get("preview") or not form.is_valid() or problems:
         # Shown again on the list, with what was typed and selected (nothing is lost).
-        request.session[BULK_DRAFT] = {
-            "data": {
+        draft = {"ids": ids[:BULK_LIMIT], "errors": problems}
+        if not request.POST.get("preview"):
+            draft["data"] = {
                 key: request.POST.getlist(key)
                 for key in request.POST
                 if key.startswith(f"{BULK_PREFIX}-")
-            },
-            "ids": ids[:BULK_LIMIT],
-            "errors": problems,
-        }
+            }
+        request.session[BULK_DRAFT] = draft
         return redirect(back)
 
     selection = list(

@@ -1,10 +1,10 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
 from tracker.filters import OrderingFilter, SearchFilter
+from tracker.widgets import CheckboxList, FastSelect
 
 from .models import Delegation, Field, Finding, Theme
 
@@ -23,14 +23,15 @@ def province_filter(**extra):
         queryset=Province.objects.alphabetical(),
         to_field_name="code",
         label=pgettext_lazy("province or city", "Province"),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=CheckboxList(filterable=True),
         **extra,
     )
 
 
 def theme_filter():
-    return django_filters.ChoiceFilter(choices=Theme.choices, label=_("Theme"), empty_label=ALL)
+    return django_filters.ChoiceFilter(
+        choices=Theme.choices, label=_("Theme"), empty_label=ALL, widget=FastSelect
+    )
 
 
 def field_filter():
@@ -41,6 +42,7 @@ def field_filter():
         to_field_name="code",
         label=_("Field"),
         empty_label=ALL,
+        widget=FastSelect,
     )
 
 
@@ -51,6 +53,7 @@ def delegation_filter():
         queryset=Delegation.objects.all(),
         label=_("Delegation"),
         empty_label=ALL,
+        widget=FastSelect,
     )
 
 

@@ -169,7 +169,24 @@ class FilteredListView(BoundedPaginationMixin, FilterView):
         context["chips"] = chips = self.get_chips()
         context["can_clear_filters"] = any(not chip.is_default for chip in chips)
         context["current_ordering"] = self.request.GET.get("ordering") or self.default_ordering
+        context.update(self.filter_groups())
         return context
+
+    def filter_groups(self) -> dict:
+        """The filter form's visible fields split as GOV.UK's "filter a list" does: the common
+        ones (the FilterSet's ``primary_filters``) first, the rest folded under "More filters"
+        – unfolded when one of them is in use or has an error."""
+        fields = self.filterset.form.visible_fields()
+        primary = getattr(self.filterset, "primary_filters", None)
+        if primary is None:
+            return {"filter_primary": fields, "filter_more": [], "filter_more_open": False}
+        more = [field for field in fields if field.name not in primary]
+        used = any(self.request.GET.get(field.name) or field.errors for field in more)
+        return {
+            "filter_primary": [field for field in fields if field.name in primary],
+            "filter_more": more,
+            "filter_more_open": used,
+        }
 
     def get_chips(self):
         """The active filters shown above the results, each removable."""

@@ -64,8 +64,8 @@ def test_officer_moves_their_recommendation_and_cannot_touch_another_province(
     expect(page.locator(".notice--success")).to_contain_text(
         "Đã chuyển trạng thái sang “đang xử lý”."
     )
-    expect(page.locator("h1 + p .badge")).to_have_text("đang xử lý")
-    last = page.locator(".timeline li").last
+    expect(page.locator(".detail-status .badge")).to_have_text("đang xử lý")
+    last = page.locator(".timeline li").first  # newest first
     expect(last).to_contain_text("Chuyển trạng thái")
     expect(last).to_contain_text("Sở đã giao phòng chuyên môn triển khai.")
     expect(last).to_contain_text(officer_account.username)
@@ -122,13 +122,18 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     page.goto(f"{live_server.url}/recommendations/?province=22")
     results = page.locator("#results")
     expect(results).to_contain_text("6 kiến nghị")
-    results.locator("summary", has_text="Thay đổi các kiến nghị đã chọn").click()
     results.get_by_label("Chọn mọi kiến nghị trên trang này").check()
     expect(results.locator("input[name=ids]:checked")).to_have_count(6)
-    bulk = page.locator("#bulk-form")
-    bulk.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Vụ Pháp chế")
-    bulk.get_by_label("Hạn xử lý").fill("31/12/2030")
-    bulk.get_by_role("button", name="Áp dụng cho các kiến nghị đã chọn").click()
+    bar = page.locator("#bulk-form")
+    expect(bar).to_contain_text("Đã chọn 6/6")
+    bar.get_by_label("Thao tác").select_option(label="Giao đơn vị, mức ưu tiên, hạn xử lý")
+    bar.get_by_role("button", name="Thực hiện").click()
+    # The confirmation page lists the rows before anything is written.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thay đổi 6 kiến nghị")
+    expect(page.locator("table tbody tr")).to_have_count(6)
+    page.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Vụ Pháp chế")
+    page.get_by_label("Hạn xử lý").fill("31/12/2030")
+    page.get_by_role("button", name="Xác nhận và thực hiện").click()
     expect(page).to_have_url(re.compile(r"/recommendations/\?province=22$"))
     expect(results).to_contain_text("Đã thay đổi 6 kiến nghị")
     expect(results.locator(".badge--assigned")).to_have_count(6)
@@ -156,7 +161,7 @@ def test_staff_change_a_selection_and_close_with_the_fields_it_needs(
     # Issue 12: the deciding document is cited from the register.
     status_form.get_by_label("Văn bản dẫn chiếu").select_option(label="1234/BKHCN-PC (15/10/2025)")
     status_form.get_by_role("button", name="Lưu trạng thái").click()
-    expect(page.locator("h1 + p .badge")).to_have_text("đã giải quyết")
+    expect(page.locator(".detail-status .badge")).to_have_text("đã giải quyết")
     expect(page.locator(".summary-list")).to_contain_text("1234/BKHCN-PC (15/10/2025)")
     assert violations == []
     page.unroute_all(behavior="wait")  # let a request still in flight finish first
@@ -172,9 +177,11 @@ def test_the_status_form_works_without_javascript(browser, live_server, sign_in)
     # Every field is shown, with the hint saying when it is needed.
     expect(status_form.locator("fieldset.conditional").first).to_be_visible()
     expect(status_form).to_contain_text("Cần khi đóng kiến nghị")
-    status_form.get_by_label("đã giao xử lý").check()
-    status_form.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Cục Viễn thông")
-    status_form.get_by_role("button", name="Lưu trạng thái").click()
-    expect(page.locator("h1 + p .badge")).to_have_text("đã giao xử lý")
+    # Assigning is the triage form's: the status form does not offer it a second time.
+    expect(status_form.get_by_label("đã giao xử lý")).to_have_count(0)
+    triage = page.locator("#triage-form")
+    triage.get_by_label("Đơn vị chủ trì xử lý").select_option(label="Cục Viễn thông")
+    triage.get_by_role("button", name="Lưu phân loại, giao xử lý").click()
+    expect(page.locator(".detail-status .badge")).to_have_text("đã giao xử lý")
     assert Recommendation.objects.get(key=QN).responsible_unit.name == "Cục Viễn thông"
     context.close()

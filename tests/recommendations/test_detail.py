@@ -1,5 +1,7 @@
 """One recommendation's page: where it came from, what it answers, who holds it, its history."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -69,12 +71,12 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
     url = _qn1().get_absolute_url()
     staff_client.get(url)
     # session, user, the row with its relations, addressees, fields, obstacles, history, the
-    # user's roles, and the units offered by the status form (first assignment) and the triage
-    # form (other roles: test_detail_actions.py), the supporting units; issue 12: the history's
-    # files and documents, the evidence files, the documents cited, the similar recommendations
-    # (and, on a small table, the sample of word pairs; cached on a large one), the documents
-    # the status form offers
-    with django_assert_num_queries(18):
+    # user's roles, and the units offered by the triage form (the status form leaves the first
+    # assignment to it: one way to assign; other roles: test_detail_actions.py), the supporting
+    # units; issue 12: the history's files and documents, the evidence files, the documents
+    # cited, the similar recommendations (and, on a small table, the sample of word pairs;
+    # cached on a large one), the documents the status form offers
+    with django_assert_num_queries(17):
         staff_client.get(url)
 
 
@@ -83,3 +85,59 @@ def test_officers_and_users_without_a_role_may_read_it(client, officer_bn, plain
     for user in (officer_bn, plain_user):
         client.force_login(user)
         assert client.get(_qn1().get_absolute_url()).status_code == 200
+
+
+# --- the list as a queue (issue 10) -------------------------------------------------------------
+
+
+def test_back_leads_to_the_same_filtered_list_and_next_to_the_following_row(staff_client):
+    from urllib.parse import quote
+
+    listed = "province=22&ordering=due"
+    page = staff_client.get(reverse("recommendations:list") + "?" + listed).content.decode()
+    links = re.findall(r'class="row-link" href="([^"]+)"', page)
+    first, second = (link.replace("&amp;", "&") for link in links[:2])
+    assert first.endswith(f"?back={quote(listed, safe='')}&pos=0")
+    detail = staff_client.get(first).content.decode()
+    assert f'href="/recommendations/?{listed.replace("&", "&amp;")}"' in detail
+    next_url = re.search(r'href="([^"]+)" rel="next"', detail).group(1).replace("&amp;", "&")
+    assert next_url.split("?")[0] == second.split("?")[0]
+    assert next_url.endswith("&pos=1")
+
+
+def test_back_goes_only_to_the_list(staff_client):
+    url = _qn1().get_absolute_url() + "?back=//evil.example/&pos=abc"
+    page = staff_client.get(url).content.decode()
+    assert "evil.example/" not in page.split("Quay lại danh sách")[0].rsplit("<a", 1)[-1]
+    assert 'href="/recommendations/?%2F%2Fevil.example%2F="' in page
+
+
+def test_a_save_keeps_the_way_back_and_on(staff_client):
+    recommendation = _qn1()
+    unit = MinistryUnit.objects.get(name="Vụ Pháp chế")
+    response = staff_client.post(
+        reverse("recommendations:triage", args=[recommendation.pk]),
+        {
+            "triage-responsible_unit": unit.pk,
+            "triage-priority": 20,
+            "triage-version": recommendation.version,
+            "back": "province=22&status=reported",
+            "pos": "0",
+            "next_id": "7",
+            "next_pos": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{recommendation.get_absolute_url()}"
+        "?back=province%3D22%26status%3Dreported&pos=0&next_id=7&next_pos=0"
+    )
+
+
+def test_assigning_is_one_action_on_the_page(staff_client):
+    page = staff_client.get(_qn1().get_absolute_url()).content.decode()
+    move = page.split('id="move-form"')[1].split("</form>")[0]
+    assert 'value="assigned"' not in move  # the triage form assigns
+    assert 'id="triage-form"' in page
+    # Triage comes first for a reported one.
+    assert page.index('id="triage-form"') < page.index('id="move-form"')

@@ -77,16 +77,17 @@ def _offered(response) -> set[str]:
 def test_staff_are_offered_the_next_statuses_with_what_they_need(staff_client):
     recommendation = Recommendation.objects.get(key=QN)  # reported, no unit yet
     response = staff_client.get(recommendation.get_absolute_url())
+    # Assigning is the triage form's (one action, one history entry): the status form offers
+    # the other moves, the triage form the unit.
     assert _offered(response) == {
-        Status.ASSIGNED,
         Status.RESOLVED,
         Status.NOT_ACCEPTED,
         Status.TRANSFERRED,
     }
     page = _page(response)
-    # The unit for the first assignment, and the closing fields with their hint.
-    assert 'name="move-responsible_unit"' in page
-    assert 'data-show-for="assigned"' in page
+    assert 'name="move-responsible_unit"' not in page
+    assert 'name="triage-responsible_unit"' in page
+    # The closing fields with their hint.
     assert 'name="move-resolution_note"' in page
     # Issue 12: the evidence of a closure – documents cited, or why there is none.
     assert 'name="move-documents"' in page
@@ -486,8 +487,10 @@ def test_staff_triage_assigns_and_the_unit_is_mailed(
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.responsible_unit) == (Status.ASSIGNED, unit)
     assert (recommendation.priority, recommendation.due_date) == (30, datetime.date(2030, 12, 31))
-    note = recommendation.history.filter(from_status=Status.REPORTED, to_status=Status.REPORTED)
-    assert "Theo chỉ đạo của Lãnh đạo Bộ." in note.last().comment
+    # One triage, one history entry: the move to assigned, saying what was set and why.
+    assert not recommendation.history.filter(to_status=Status.REPORTED, from_status=Status.REPORTED)
+    entry = recommendation.history.get(to_status=Status.ASSIGNED)
+    assert "Theo chỉ đạo của Lãnh đạo Bộ." in entry.comment and "Cục Viễn thông" in entry.comment
     assert [colleague.email] in [message.to for message in mail.outbox]
 
 
@@ -597,7 +600,8 @@ def test_timeline_tells_notes_from_status_changes_with_who_and_when(
     assert 'datetime="2025-10-15T09:30:00+07:00"' in note
     assert "Lan Nguyễn Thị" in note
     assert "Ghi chú" in note and "Sở đang tổng hợp." in note
-    change = timeline.split('timeline__item--status">')[2].split("</li>")[0]
+    # Newest first: the note, then the seed's move new → reported, then its recording.
+    change = timeline.split('timeline__item--status">')[1].split("</li>")[0]
     assert "Chuyển trạng thái" in change
     assert 'badge--new">mới tiếp nhận<' in change and 'badge--reported"' in change
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", change)
@@ -630,7 +634,7 @@ def test_texts_are_escaped(staff_client, ministry_user):
         # the user's roles, the history's files and documents, the evidence files, the
         # documents cited, the similar recommendations and, on a small table, the sample of
         # word pairs (issue 12), …
-        ("ministry_user", 18),  # … and the units of the status and triage forms, the documents
+        ("ministry_user", 17),  # … and the units of the triage form (the one way to assign)
         ("officer_qn", 16),  # … and the officer's province binding
         ("plain_user", 15),  # (no role: nothing more to look up)
     ],
@@ -658,3 +662,10 @@ def test_detail_query_count_is_fixed_for_every_role(
 
 def test_every_entry_is_dated_in_hanoi_time():
     assert str(timezone.get_current_timezone()) == "Asia/Ho_Chi_Minh"
+
+
+def test_a_failed_submit_says_so_in_the_page_title(staff_client):
+    recommendation = _put(QN, Status.IN_PROGRESS)
+    page = _page(_post(staff_client, recommendation, "move", status="resolved"))
+    assert "<title>Lỗi: Kiến nghị số" in page
+    assert "<title>Kiến nghị số" in _page(staff_client.get(recommendation.get_absolute_url()))

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -112,7 +113,8 @@ def test_csv_row_content(staff_client):
     assert row["Hạn xử lý"] == "31/12/2025"
     assert row["Trạng thái"] == "đã báo cáo Lãnh đạo Bộ"
     assert row["Thời hạn"].startswith("quá hạn ") and row["Thời hạn"].endswith(" ngày làm việc")
-    assert row["Đường dẫn"] == f"http://testserver/recommendations/{recommendation.pk}/"
+    # The site's public address (SITE_URL), as in the e-mails.
+    assert row["Đường dẫn"] == f"{settings.SITE_URL}/recommendations/{recommendation.pk}/"
     assert row["Lĩnh vực"] == "; ".join(f.name for f in recommendation.fields.all())
     assert row["Lĩnh vực"].count(";") == 2  # three fields
     assert row["Kiến nghị tới"] == "; ".join(a.name for a in recommendation.addressed_to.all())
@@ -151,6 +153,19 @@ def test_xlsx_dates_are_dates_and_formulas_are_text(staff_client):
     assert first[2].data_type == "s"
     assert first[9].value == datetime.datetime(2026, 1, 15)
     assert first[9].number_format == "DD/MM/YYYY"
+
+
+def test_xlsx_has_filters_a_frozen_header_and_links_one_clicks(staff_client, settings):
+    settings.SITE_URL = "https://theodoi.most.gov.vn/"
+    response = staff_client.get(XLSX_URL, {"province": "22"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.max_row == 1 + 6
+    link = sheet.cell(row=2, column=15).value
+    number = sheet.cell(row=2, column=1).value
+    url = f"https://theodoi.most.gov.vn/recommendations/{number}/"
+    assert link == f'=HYPERLINK("{url}","{url}")'
 
 
 def _more(count):

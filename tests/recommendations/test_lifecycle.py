@@ -274,9 +274,10 @@ def test_assigning_a_unit_moves_a_reported_recommendation_to_assigned(ministry_u
         30,
     )
     notes = list(result.history.values_list("from_status", "to_status", "comment"))
-    assert notes[-2][0] == notes[-2][1] == Status.REPORTED  # the triage note
-    assert "Vụ Tổ chức cán bộ" in notes[-2][2] and "31/12/2030" in notes[-2][2]
+    # One triage, one entry: the move to assigned carries what the triage set.
+    assert notes[-2][:2] == ("new", Status.REPORTED)
     assert notes[-1][:2] == (Status.REPORTED, Status.ASSIGNED)
+    assert "Vụ Tổ chức cán bộ" in notes[-1][2] and "31/12/2030" in notes[-1][2]
 
 
 def test_triage_without_a_change_writes_nothing(ministry_user):

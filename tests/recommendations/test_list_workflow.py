@@ -170,11 +170,12 @@ def test_others_get_no_selection_column(client, request, who):
 # --- bulk actions: doing it ---------------------------------------------------------------------
 
 
-def _bulk(client, ids, *, query="", select_page=False, page_ids=(), **fields):
+def _bulk(client, ids, *, query="", select_page=False, page_ids=(), extra=None, **fields):
     data = {f"bulk-{name}": value for name, value in fields.items()}
     data.update(ids=[str(i) for i in ids], query=query, page_ids=[str(i) for i in page_ids])
     if select_page:
         data["select_page"] = "1"
+    data.update(extra or {})
     return client.post(BULK, data)
 
 
@@ -199,10 +200,11 @@ def test_bulk_assign_records_each_one_and_returns_to_the_same_list(
         assert recommendation.status == Status.ASSIGNED
         assert recommendation.responsible_unit == unit
         assert recommendation.due_date.isoformat() == "2030-12-31"
-        history = list(recommendation.history.order_by("-id")[:2])
+        # One entry each: the move to assigned says what was set and why.
+        history = list(recommendation.history.order_by("-id")[:1])
         assert history[0].to_status == Status.ASSIGNED
         assert history[0].changed_by == ministry_user
-        assert "Theo chỉ đạo." in history[1].comment
+        assert "Theo chỉ đạo." in history[0].comment
     # One line per item in the colleague's next digest instead of one mail per item.
     assert [m.to for m in mail.outbox].count([colleague.email]) == 0
     assert DigestLine.objects.filter(recipient=colleague, sent_on=None).count() == 3
@@ -249,20 +251,74 @@ def test_bulk_close_needs_a_resolution_note_and_keeps_what_was_typed(staff_clien
     selection = _pks(QN[:2])
     before = _snapshot(QN)
     response = _bulk(
-        staff_client, selection, query="province=22", new_status="resolved", comment="Lý do dài."
+        staff_client,
+        selection,
+        query="province=22",
+        new_status="resolved",
+        comment="Lý do dài.",
+        extra={"confirming": "1"},
     )
-    assert response.status_code == 302
-    assert response["Location"] == f"{URL}?province=22"
+    # The confirmation page again, with the error, the rows and what was typed.
+    assert response.status_code == 200
     assert _snapshot(QN) == before
-    page = staff_client.get(response["Location"]).content.decode()
+    page = response.content.decode()
+    assert "<title>Lỗi:" in page
     assert 'id="bulk-errors-title"' in page
     assert 'href="#id_bulk-resolution_note"' in page
     assert "Lý do dài." in page  # nothing typed is lost…
     for pk in selection:  # …nor the selection
-        assert f'value="{pk}" form="bulk-form" data-select-row checked' in page
-    assert '<details class="bulk" open>' in page
-    # Shown once: the next visit is a clean list.
-    assert 'id="bulk-errors-title"' not in staff_client.get(URL).content.decode()
+        assert f'<input type="hidden" name="ids" value="{pk}">' in page
+
+
+def test_bulk_bar_offers_only_the_moves_that_apply(staff_client):
+    page = staff_client.get(URL, {"province": "22"}).content.decode()
+    bar = page.split('id="bulk-form"')[1].split("</form>")[0]
+    # Every Quảng Ninh row is "reported": its moves, and nothing a reported one cannot take.
+    assert 'value="status:assigned"' in bar and 'value="status:resolved"' in bar
+    assert 'value="status:in_progress"' not in bar and 'value="status:reported"' not in bar
+    assert 'data-targets="assigned resolved' in page
+
+
+def test_bulk_preview_lists_the_rows_and_writes_nothing(staff_client):
+    unit = MinistryUnit.objects.get(name="Vụ Pháp chế")
+    Recommendation.objects.filter(key=QN[0]).update(status=Status.ASSIGNED, responsible_unit=unit)
+    before = _snapshot(QN)
+    response = _bulk(
+        staff_client,
+        _pks(QN[:2]),
+        query="province=22",
+        extra={"preview": "1", "action": "status:in_progress"},
+    )
+    assert response.status_code == 200
+    assert _snapshot(QN) == before
+    page = response.content.decode()
+    assert page.count('class="refusal"') == 1  # the "reported" one cannot start
+    assert '<option value="in_progress" selected>' in page
+    assert 'name="confirming"' in page
+    assert f'href="{URL}?province=22"' in page
+
+
+def test_bulk_select_across_pages_uses_the_filters_again_with_the_same_checks(staff_client):
+    # "All 6 matching the filters", from a page that shows 2 of them: the query is sent, not
+    # the ids, and evaluated again on the server.
+    response = _bulk(
+        staff_client,
+        [],
+        query="province=22&page_size=2",
+        priority="40",
+        extra={"select_across": "1"},
+    )
+    assert response.status_code == 302
+    assert set(Recommendation.objects.filter(key__in=QN).values_list("priority", flat=True)) == {40}
+    assert not Recommendation.objects.filter(key__in=BN, priority=40).exists()
+
+
+def test_bulk_select_across_is_refused_to_an_officer(client, officer_qn):
+    client.force_login(officer_qn)
+    before = _snapshot(QN + BN)
+    response = _bulk(client, [], query="", priority="40", extra={"select_across": "1"})
+    assert response.status_code == 403
+    assert _snapshot(QN + BN) == before
 
 
 def test_bulk_without_a_selection_asks_for_one(staff_client):
@@ -314,9 +370,9 @@ def test_bulk_ignores_values_that_are_not_ids(staff_client):
 
 
 def test_bulk_selection_is_bounded(staff_client):
-    response = _bulk(staff_client, range(1, 200), priority="40")
+    response = _bulk(staff_client, range(1, 600), priority="40")
     page = staff_client.get(response["Location"]).content.decode()
-    assert "Mỗi lần chỉ chọn tối đa 100 kiến nghị." in page
+    assert "Mỗi lần chỉ chọn tối đa 500 kiến nghị." in page
     assert not Recommendation.objects.filter(priority=40).exists()
 
 
@@ -338,8 +394,10 @@ def test_bulk_is_post_only(staff_client):
     [
         # session, user, the user's roles, count, the page's ids, its rows, the choices of the
         # five model filters (the group's: issue 12), and…
-        ("ministry_user", {}, 12),  # …the units of the bulk form
-        ("ministry_user", {"mine": "unit", "province": "22"}, 13),  # …and the chosen province
+        # (the bulk bar's statuses come from the lifecycle: no query; the units of the bulk
+        # form are on its confirmation page)
+        ("ministry_user", {}, 11),  # …nothing more
+        ("ministry_user", {"mine": "unit", "province": "22"}, 12),  # …the chosen province
         ("officer_qn", {}, 13),  # …the officer's province binding and its name for the chip
         ("officer_qn", {"scope": "all"}, 12),  # …the binding only
         ("plain_user", {}, 11),  # …nothing more

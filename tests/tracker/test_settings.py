@@ -37,7 +37,7 @@ def test_local_time_is_ho_chi_minh():
 
 
 def _reload_settings(monkeypatch, **env):
-    for key in ["DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"]:
+    for key in ["DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DB_POOL", "CONN_MAX_AGE"]:
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -67,6 +67,38 @@ def test_settings_read_database_url(monkeypatch):
     database = module.DATABASES["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["HOST"], database["PORT"]) == ("tracker", "127.0.0.1", 5432)
+
+
+def test_production_pools_postgresql_connections(monkeypatch):
+    module = _reload_settings(
+        monkeypatch,
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker",
+    )
+    database = module.DATABASES["default"]
+    assert database["OPTIONS"]["pool"]["max_size"] == 10
+    assert database["CONN_MAX_AGE"] == 0  # the pool keeps the connections, not Django
+    sqlite = _reload_settings(monkeypatch, DEBUG="0", SECRET_KEY="x" * 50, DB_POOL="1")
+    assert "pool" not in sqlite.DATABASES["default"].get("OPTIONS", {})
+
+
+def test_the_pool_and_persistent_connections_exclude_each_other(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="CONN_MAX_AGE"):
+        _reload_settings(
+            monkeypatch,
+            DB_POOL="1",
+            CONN_MAX_AGE="60",
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker",
+        )
+    module = _reload_settings(
+        monkeypatch,
+        DB_POOL="0",
+        CONN_MAX_AGE="60",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tracker",
+    )
+    assert module.DATABASES["default"]["CONN_MAX_AGE"] == 60
+    assert "pool" not in module.DATABASES["default"].get("OPTIONS", {})
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
