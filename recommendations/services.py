@@ -515,7 +515,7 @@ class ImportedRecommendation:
 def recommendation_import_check(*, item: ImportedRecommendation, by) -> None:
     """Refuse what an imported row may not do, with the services' rules and messages.
 
-    Creating follows ``recommendation_create`` (staff anywhere, an officer in their own
+    Creating follows ``recommendation_register`` (staff anywhere, an officer in their own
     province); triage follows ``recommendation_triage`` (ministry staff only); a status move is
     ``check_transition``'s to allow. Raises PermissionDenied or ValidationError; on success
     remembers the transition to take.
@@ -571,7 +571,7 @@ def recommendations_import_write(
     """Write checked imported recommendations in bulk, with their timeline entries.
 
     Call inside the import's transaction, after ``recommendation_import_check`` passed for every
-    item. New ones get the entry that opens their timeline, as ``recommendation_create`` writes;
+    item. New ones get the entry that opens their timeline, as ``recommendation_register`` writes;
     triage changes a note, as ``recommendation_triage``; status changes their transition entry.
     """
     now = timezone.now()

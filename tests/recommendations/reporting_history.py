@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from django.utils import timezone
 
 from provinces.models import Province
-from recommendations.models import Status
+from recommendations.models import Recommendation, Status
 from recommendations.reporting.asof import Scope
 from recommendations.services import (
-    recommendation_create,
+    recommendation_register,
     recommendation_transition,
     recommendation_triage,
 )
@@ -50,12 +50,14 @@ def on(day: str, hour=10):
 
 def _new(day, text):
     with on(day) as when:
-        return recommendation_create(
+        return recommendation_register(
+            recommendation=Recommendation(
+                province=Province.objects.get(code="01"),
+                text=text,
+                theme=Theme.values[0],
+                created_at=when,
+            ),
             by=None,
-            province=Province.objects.get(code="01"),
-            text=text,
-            theme=Theme.values[0],
-            created_at=when,
         )
 
 

@@ -23,7 +23,8 @@ def history(ministry_user):
 
 def test_history_entries_keep_the_state_after_them(history):
     entries = list(history["A"].history.order_by("changed_at", "id"))
-    assert [e.to_status for e in entries] == ["new", "new", "assigned", "resolved"]
+    # One triage, one entry: the move to assigned carries the unit and the due date.
+    assert [e.to_status for e in entries] == ["new", "assigned", "resolved"]
     assert entries[0].responsible_unit is None and entries[0].due_date is None
     assert entries[-1].responsible_unit.name == UNIT_1
     assert entries[-1].due_date == datetime.date(2026, 2, 28)
