@@ -1,21 +1,12 @@
-"""Working days for the monthly report: Monday to Friday minus Vietnam's public holidays
-(``holidays.country_holidays("VN")``, lunar Tết included). The deadlines work brings the
-Government's full calendar (extra days off, make-up Saturdays); when it is merged, this one
-function should ask it instead."""
+"""The monthly report's day: the first working day of the month, by the one working-day
+calendar (``recommendations.workdays``: public holidays, the Government's extra days off and
+make-up Saturdays)."""
 
 import datetime
-from functools import cache
 
-import holidays
+from recommendations.workdays import is_working_day
 
-
-@cache
-def _holidays(year: int):
-    return holidays.country_holidays("VN", years=year)
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+__all__ = ["is_first_working_day_of_month", "is_working_day"]
 
 
 def is_first_working_day_of_month(day: datetime.date) -> bool:
