@@ -34,8 +34,8 @@ HEADERS = [
     "Thời hạn",
     "Ngày tạo",
     "Cập nhật lần cuối",
-    "Đường dẫn",
     "Nhóm",
+    "Đường dẫn",
 ]
 
 
@@ -160,9 +160,9 @@ def test_xlsx_has_filters_a_frozen_header_and_links_one_clicks(staff_client, set
     response = staff_client.get(XLSX_URL, {"province": "22"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:Q{sheet.max_row}"
     assert sheet.max_row == 1 + 6
-    link = sheet.cell(row=2, column=15).value
+    link = sheet.cell(row=2, column=17).value
     number = sheet.cell(row=2, column=1).value
     url = f"https://theodoi.most.gov.vn/recommendations/{number}/"
     assert link == f'=HYPERLINK("{url}","{url}")'

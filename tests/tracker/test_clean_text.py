@@ -117,6 +117,7 @@ def test_a_page_form_stores_clean_text(staff_client):
             "move-status": Status.RESOLVED,
             "move-resolution_note": DIRTY,
             "move-comment": f"Đã {NFD_DAO_TAO}{ZW}.",
+            "move-no_document_reason": "Trả lời trực tiếp tại buổi làm việc.",
             "move-version": recommendation.version,
         },
     )
@@ -138,7 +139,14 @@ def test_the_admin_stores_clean_text_and_its_search_finds_it(client, admin_user)
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:surveys_ministryunit_add"),
-        {"name": f"Vụ {NFD_DAO_TAO}{SHY} {ZW}mới", "kind": "department", "english_name": ""},
+        {
+            "name": f"Vụ {NFD_DAO_TAO}{SHY} {ZW}mới",
+            "kind": "department",
+            "english_name": "",
+            # The members inline (surveys.admin.UnitMembershipInline), empty.
+            "unitmembership_set-TOTAL_FORMS": "0",
+            "unitmembership_set-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     unit = MinistryUnit.objects.get(name="Vụ đào tạo mới")
