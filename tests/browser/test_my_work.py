@@ -56,7 +56,9 @@ def test_an_officers_day_from_my_work(
     expect(row).to_contain_text("còn 30 ngày làm việc")
 
     row.locator("a.row-link").click()
-    expect(page.locator(".due-meaning")).to_contain_text("còn 30 ngày làm việc")
+    expect(page.locator(".due__meaning").first).to_contain_text("còn 30 ngày làm việc")
+    # On a phone the actions are one tap away.
+    page.get_by_role("link", name="Cập nhật").click()
     status_form = page.locator("#move-form")
     status_form.get_by_label("đang xử lý").check()
     status_form.get_by_label("Ghi chú", exact=True).fill("Sở đã giao phòng chuyên môn.")
