@@ -117,7 +117,16 @@ def test_an_officer_sees_their_province_unless_asking_for_all(officer_qn):
 
 @pytest.mark.parametrize(
     "query",
-    ["status=bogus", "province=99", "due_before=31/02/2025", "responsible_unit=abc"],
+    [
+        "status=bogus",
+        "province=99",
+        "due_before=31/02/2025",
+        "responsible_unit=abc",
+        # More digits than any id: refused before the query (SQLite overflowed: a 500).
+        "responsible_unit=6003416671829195990415441920&responsible_unit=3",
+        "responsible_unit=-5",
+        "group=6003416671829195990415441920",
+    ],
 )
 def test_a_bad_filter_value_is_a_400_problem(ministry_user, query):
     response = token_client(ministry_user).get(f"{LIST}?{query}")
@@ -134,6 +143,12 @@ def test_control_characters_are_cleaned_as_for_the_page(ministry_user):
     cleaned value filters as the page would."""
     api = token_client(ministry_user)
     assert _ids(api, "q=%00dao+tao") == _ids(api, "q=dao+tao")
+
+
+def test_the_page_takes_an_overlong_unit_id_without_failing(client, ministry_user):
+    client.force_login(ministry_user)
+    response = client.get(f"{PAGE}?responsible_unit=6003416671829195990415441920")
+    assert response.status_code == 200
 
 
 def test_a_bad_cursor_is_a_404_problem(ministry_user):
