@@ -32,6 +32,28 @@ from .models import (
 NOT_ASSIGNED = _("not assigned yet")
 
 
+class _IdsField(django_filters.fields.ModelMultipleChoiceField):
+    """Ids as the database can take them: a value of more than 18 digits (or not digits) is
+    refused before the query, where SQLite would overflow (a 500) instead of finding none."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if text != self.null_value and not (
+                text.isascii() and text.isdigit() and len(text) <= 18
+            ):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _IdsField
+
+
 #: ``scope=all``: a provincial officer asks for every province instead of their own.
 ALL_PROVINCES = "all"
 
@@ -71,7 +93,7 @@ class RecommendationFilter(django_filters.FilterSet):
         empty_label=ALL,
         widget=FastSelect,
     )
-    responsible_unit = django_filters.ModelMultipleChoiceFilter(
+    responsible_unit = IdsFilter(
         queryset=MinistryUnit.objects.all(),
         distinct=False,  # a column of the row: nothing to de-duplicate
         label=_("Responsible unit"),

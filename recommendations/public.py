@@ -2,10 +2,11 @@
 citizens and the press, without signing in.
 
 Only what is public is ever read from the database here: the figures per province, and per
-recommendation its text, province, status, lead unit and the date of its last status change
-(``PUBLIC_FIELDS``; tests/public check the page renders nothing else). Never the comments of
-the history, the names or e-mail addresses of officials, the resolution notes or any file.
-Reply documents will appear only when marked public (see ``public_documents``).
+recommendation its text, province, status, lead unit, the date of its last status change and
+the reply documents marked public that answer it (``PUBLIC_FIELDS``; tests/api/test_public.py
+check the page renders nothing else). Never the comments of the history, the names or e-mail
+addresses of officials (not even a document's signer), the resolution notes or any file but
+those of a public document (``document_file``).
 
 The figures and each page of rows are cached in the shared cache (Redis when REDIS_URL is set)
 under a version number that every saved recommendation or history entry raises once its
@@ -20,17 +21,25 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.signals import post_delete, post_save
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from provinces.models import Province
 
-from .models import OPEN_STATUSES, Recommendation, Status, StatusChange
+from .models import (
+    OPEN_STATUSES,
+    DocumentFile,
+    Recommendation,
+    ReplyDocument,
+    Status,
+    StatusChange,
+)
 
 #: What the page and the downloads show of a recommendation, and nothing else.
 PUBLIC_FIELDS = (
@@ -42,7 +51,10 @@ PUBLIC_FIELDS = (
     "lead_unit",
     "last_step",
     "last_step_date",
+    "documents",
 )
+#: What the page shows of a reply document marked public (never its signer: an official's name).
+PUBLIC_DOCUMENT_FIELDS = ("number", "issued_on", "summary", "files")
 #: Counted as resolved: settled by the ministry, or answered at the visit itself.
 RESOLVED = (Status.RESOLVED, Status.ANSWERED)
 PAGE_SIZE = 50
@@ -66,9 +78,13 @@ def bump_on_commit(**kwargs):
 # Saves through the services and the admin end in these signals (connected when the app is
 # ready, see apps.py). The import's bulk writes send none: what they change shows within
 # PUBLIC_PAGE_CACHE_SECONDS at the latest.
-for _model in (Recommendation, StatusChange):
+for _model in (Recommendation, StatusChange, ReplyDocument, DocumentFile):
     post_save.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-{_model.__name__}")
     post_delete.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-d-{_model.__name__}")
+# A document cited (or no longer cited) by a recommendation changes what its row shows.
+m2m_changed.connect(
+    bump_on_commit, sender=Recommendation.documents.through, dispatch_uid="public-m2m-documents"
+)
 
 
 def _version() -> int:
@@ -135,6 +151,7 @@ def public_rows(queryset) -> list[dict]:
         "last_step_status",
         "last_step_at",
     )
+    documents = public_documents(queryset)
     rows = []
     for pk, province, text, status, unit, step, step_at in values.iterator(chunk_size=2000):
         rows.append(
@@ -147,15 +164,44 @@ def public_rows(queryset) -> list[dict]:
                 "lead_unit": unit or "",
                 "last_step": str(Status(step).label) if step else "",
                 "last_step_date": timezone.localdate(step_at).isoformat() if step_at else "",
+                "documents": documents.get(pk, []),
             }
         )
     return rows
 
 
-def public_documents(recommendation_ids) -> dict[int, list]:
-    """Reply documents marked public, by recommendation: the one place the page will read
-    documents once they exist (ReplyDocument.is_public). None are public yet."""
-    return {}
+def public_documents(recommendations) -> dict[int, list[dict]]:
+    """The reply documents marked public that answer ``recommendations`` (a queryset or ids),
+    by recommendation id: the one place the public page reads documents. Each shows
+    ``PUBLIC_DOCUMENT_FIELDS`` only, its current files with their public download. Two
+    queries whatever the number of rows (a subquery, not a list of 100,000 ids)."""
+    links = Recommendation.documents.through.objects.filter(replydocument__is_public=True)
+    if isinstance(recommendations, QuerySet):
+        links = links.filter(recommendation__in=recommendations.order_by().values("pk"))
+    else:
+        links = links.filter(recommendation_id__in=list(recommendations))
+    pairs = list(links.values_list("recommendation_id", "replydocument_id"))
+    if not pairs:
+        return {}
+    described = {}
+    files = DocumentFile.objects.filter(superseded_by=None, recommendation=None).order_by("pk")
+    for document in ReplyDocument.objects.filter(
+        pk__in={document_id for _rec, document_id in pairs}, is_public=True
+    ).prefetch_related(Prefetch("files", queryset=files, to_attr="current_files")):
+        described[document.pk] = {
+            "number": document.number,
+            "issued_on": document.issued_on.isoformat() if document.issued_on else "",
+            "summary": document.summary,
+            "files": [
+                {"name": stored.name, "url": reverse("public:file", args=[stored.pk])}
+                for stored in document.current_files
+            ],
+        }
+    by_recommendation: dict[int, list[dict]] = {}
+    for recommendation_id, document_id in sorted(pairs):
+        if document_id in described:
+            by_recommendation.setdefault(recommendation_id, []).append(described[document_id])
+    return by_recommendation
 
 
 def _province(request) -> Province | None:
@@ -246,17 +292,59 @@ def download(request, format):
         def lines():
             yield "\ufeff" + writer.writerow(PUBLIC_FIELDS)
             for row in rows:
-                yield writer.writerow([_safe(row[key]) for key in PUBLIC_FIELDS])
+                yield writer.writerow([_safe(_cell(row[key])) for key in PUBLIC_FIELDS])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
 
 
+def _cell(value):
+    """A CSV cell: the documents as "number (date): summary", separated by " | "."""
+    if isinstance(value, list):
+        return " | ".join(
+            document["number"]
+            + (f" ({document['issued_on']})" if document["issued_on"] else "")
+            + (f": {document['summary']}" if document["summary"] else "")
+            for document in value
+        )
+    return value
+
+
 def _safe(value):
     # A cell starting with = + - @ would run as a formula in a spreadsheet program.
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_not_required
+@require_safe
+def document_file(request, pk):
+    """A file of a reply document marked public and answering a recommendation, to anyone:
+    the only file the public reaches. Never an evidence file, an internal document's file or
+    a replaced one (all 404, as if they did not exist). Always an attachment, with
+    ``nosniff``: the browser never renders it."""
+    _enabled()
+    stored = get_object_or_404(
+        DocumentFile.objects.filter(
+            recommendation=None,
+            superseded_by=None,
+            document__is_public=True,
+            document__recommendations__isnull=False,
+        ).distinct(),
+        pk=pk,
+    )
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404(_("The file is missing from the storage.")) from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=stored.name, content_type=stored.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Asked again each time: a document made internal later is no longer served from a cache.
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_not_required

@@ -16,8 +16,8 @@ router.register("findings", views.FindingViewSet, basename="finding")
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
 router.register("units", views.MinistryUnitViewSet, basename="unit")
 router.register("fields", views.FieldViewSet, basename="field")
-# To add once hold/resume and groups are merged (see the README): actions "hold" and "resume"
-# on RecommendationViewSet, and read-only "groups" and "documents" collections.
+router.register("groups", views.GroupViewSet, basename="group")
+router.register("documents", views.DocumentViewSet, basename="document")
 
 urlpatterns = [
     *router.urls,

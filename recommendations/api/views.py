@@ -10,7 +10,7 @@ import copy
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,10 +35,20 @@ from surveys.models import Delegation, Field, Finding, MinistryUnit, Visit
 
 from .. import access
 from ..filters import RecommendationFilter
-from ..models import Recommendation, StatusChange
+from ..groups import group_answer
+from ..models import (
+    CLOSED_STATUSES,
+    DocumentFile,
+    Recommendation,
+    RecommendationGroup,
+    ReplyDocument,
+    StatusChange,
+)
 from ..services import (
     StaleRecommendation,
     recommendation_add_note,
+    recommendation_hold,
+    recommendation_resume,
     recommendation_transition,
     recommendation_triage,
 )
@@ -224,7 +234,13 @@ class RecommendationViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = Recommendation.objects.select_related(
             "province", "responsible_unit"
-        ).prefetch_related("fields", "addressed_to")
+        ).prefetch_related(
+            "fields",
+            "addressed_to",
+            # Only their ids are shown: no need to read the rows.
+            Prefetch("supporting_units", queryset=MinistryUnit.objects.only("pk")),
+            Prefetch("documents", queryset=ReplyDocument.objects.only("pk")),
+        )
         if self.action != "list":
             history = StatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
             queryset = queryset.prefetch_related(Prefetch("history", queryset=history))
@@ -392,6 +408,188 @@ class RecommendationViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
             serializer_class=s.TriageSerializer,
             save=save,
         )
+
+    @extend_schema(
+        summary="Put on hold: pause the clock (ministry staff)",
+        description="While a decision from above is awaited: never overdue, no reminders. "
+        "The reason goes to the history.",
+        parameters=[ETAG_HEADER],
+        request=s.HoldSerializer,
+        responses=_write_responses(),
+        examples=[
+            OpenApiExample(
+                "Chờ ý kiến Chính phủ",
+                value={"reason": "Chờ ý kiến của Thủ tướng Chính phủ."},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        def save(recommendation, serializer, expected):
+            recommendation_hold(
+                recommendation=recommendation,
+                by=request.user,
+                reason=serializer.validated_data["reason"],
+                expected_version=expected,
+            )
+
+        return self._write(
+            request,
+            pk,
+            name="hold",
+            # Holding is the ministry's, like triage: an officer is refused before anything.
+            allowed=access.can_triage,
+            serializer_class=s.HoldSerializer,
+            save=save,
+        )
+
+    @extend_schema(
+        summary="Resume: restart the clock (ministry staff)",
+        description="The due date moves by the working days the hold lasted.",
+        parameters=[ETAG_HEADER],
+        request=s.ResumeSerializer,
+        responses=_write_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        def save(recommendation, serializer, expected):
+            recommendation_resume(
+                recommendation=recommendation, by=request.user, expected_version=expected
+            )
+
+        return self._write(
+            request,
+            pk,
+            name="resume",
+            allowed=access.can_triage,
+            serializer_class=s.ResumeSerializer,
+            save=save,
+        )
+
+
+# --- groups and reply documents -------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List groups of recommendations of the same content"),
+    retrieve=extend_schema(summary="One group: its members and progress"),
+)
+class GroupViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.GroupSerializer
+    pagination_class = Cursor
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        # Progress counted in the same query as the groups (groups.group_progress's rule).
+        return (
+            RecommendationGroup.objects.select_related("lead_unit")
+            .annotate(
+                total=Count("members", distinct=True),
+                closed=Count(
+                    "members", filter=Q(members__status__in=CLOSED_STATUSES), distinct=True
+                ),
+            )
+            .prefetch_related(
+                Prefetch("members", queryset=Recommendation.objects.only("pk").order_by("pk"))
+            )
+        )
+
+    @extend_schema(
+        summary="Answer the group once (ministry staff)",
+        description="Each listed member moves through its own transition (its own lifecycle "
+        "and permission check, history entry citing the document, notification); one that is "
+        "refused stays as it was and is listed with the reason. No If-Match: each member is "
+        "moved from the state it has now.",
+        request=s.GroupAnswerSerializer,
+        responses={200: s.GroupAnswerResultSerializer},
+        examples=[
+            OpenApiExample(
+                "Trả lời chung bằng một văn bản",
+                value={
+                    "recommendations": [42, 57],
+                    "status": "resolved",
+                    "resolution_note": "Bộ đã ban hành Thông tư hướng dẫn.",
+                    "document": 12,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        group = get_object_or_404(RecommendationGroup, pk=pk)
+        if not access.is_ministry_staff(request.user):
+            raise PermissionDenied(_("Only ministry staff may do this."))
+        serializer = s.GroupAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ids = list(dict.fromkeys(data["recommendations"]))
+        chosen = {
+            r.pk: r for r in Recommendation.objects.filter(pk__in=ids).select_related("province")
+        }
+        missing = [pk for pk in ids if pk not in chosen]
+        if missing:
+            raise exceptions.ValidationError(
+                {
+                    "recommendations": [
+                        _("No such recommendation: %(ids)s.")
+                        % {"ids": ", ".join(str(pk) for pk in missing)}
+                    ]
+                }
+            )
+        result = group_answer(
+            group=group,
+            by=request.user,
+            recommendations=[chosen[pk] for pk in ids],
+            target_status=data["status"],
+            comment=data["comment"],
+            resolution_note=data["resolution_note"] or None,
+            document=data["document"],
+            no_document_reason=data["no_document_reason"],
+        )
+        logger.info(
+            "API group answer on group %s by %s: %d moved, %d refused",
+            group.pk,
+            request.user.get_username(),
+            len(result.moved),
+            len(result.refused),
+        )
+        return Response(
+            {
+                "moved": [r.pk for r in result.moved],
+                "refused": [{"id": r.pk, "reason": reason} for r, reason in result.refused],
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List reply documents, the latest recorded first"),
+    retrieve=extend_schema(summary="One reply document with its files"),
+)
+class DocumentViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Every signed-in user may read reply documents and their files, as on the pages
+    (``documents.may_read_file``); each file's ``download_url`` is the pages' permission-checked
+    download."""
+
+    serializer_class = s.DocumentSerializer
+    pagination_class = Cursor
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return ReplyDocument.objects.prefetch_related(
+            Prefetch(
+                "files",
+                queryset=DocumentFile.objects.filter(superseded_by=None).order_by("pk"),
+                to_attr="current_files",
+            ),
+            Prefetch("recommendations", queryset=Recommendation.objects.only("pk").order_by("pk")),
+        )
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not access.can_view(request.user):
+            raise PermissionDenied(_("You may not read this file."))
 
 
 class NotFoundView(ApiView, APIView):

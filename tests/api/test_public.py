@@ -6,11 +6,14 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from recommendations import public
+from recommendations.documents import document_create, evidence_attach_files
 from recommendations.models import Recommendation, Status, StatusChange
 from recommendations.services import recommendation_add_note, recommendation_transition
 from surveys.models import MinistryUnit
@@ -57,7 +60,7 @@ def test_it_shows_only_public_fields(client, with_private_things, ministry_user)
     page = response.content.decode()
     # Every field a row renders, and nothing else.
     rendered = set(re.findall(r'data-field="([a-z_]+)"', page))
-    assert rendered == {"text", "province", "status", "lead_unit", "last_step"}
+    assert rendered == {"text", "province", "status", "lead_unit", "last_step", "documents"}
     assert set(response.context["rows"][0]) == set(public.PUBLIC_FIELDS)
     for secret in [
         "Bí mật",
@@ -184,3 +187,119 @@ def test_a_progress_note_is_not_a_public_step(ministry_user):
     assert StatusChange.objects.filter(recommendation=recommendation).latest("id").is_note
     after = public.public_rows(Recommendation.objects.filter(pk=recommendation.pk))
     assert after == before
+
+
+# --- reply documents marked public ----------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def documents(tmp_path, ministry_user):
+    """A public and an internal reply document answering the same recommendation, each with
+    a file, and an evidence file: only the public document may ever show."""
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": "/media-not-served/"},
+        },
+    }
+    with override_settings(STORAGES=storages, MEDIA_ROOT=tmp_path):
+        recommendation = Recommendation.objects.get(key=QN)
+
+        def pdf(name):
+            return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+        shown = document_create(
+            by=ministry_user,
+            number="77/BKHCN-PC",
+            issued_on="2025-10-15",
+            summary="Hướng dẫn thủ tục chuyển giao công nghệ.",
+            signer="Nguyễn Văn Ký",
+            signer_position="Thứ trưởng",
+            is_public=True,
+            files=[pdf("Công văn 77.pdf")],
+        )
+        internal = document_create(
+            by=ministry_user,
+            number="88/MẬT-NB",
+            summary="Trao đổi nội bộ giữa các Vụ.",
+            files=[pdf("noi-bo.pdf")],
+        )
+        (evidence,) = evidence_attach_files(
+            recommendation=recommendation, by=ministry_user, uploads=[pdf("minh-chung.pdf")]
+        )
+        recommendation.documents.add(shown, internal)
+        yield {
+            "recommendation": recommendation,
+            "shown": shown,
+            "internal": internal,
+            "evidence": evidence,
+        }
+
+
+def test_public_documents_show_and_internal_ones_never(client, documents):
+    response = client.get(URL, {"province": "22"})
+    page = response.content.decode()
+    assert "77/BKHCN-PC" in page and "Hướng dẫn thủ tục chuyển giao công nghệ." in page
+    for secret in [
+        "88/MẬT-NB",
+        "Trao đổi nội bộ",
+        "noi-bo.pdf",
+        "minh-chung.pdf",
+        "Nguyễn Văn Ký",
+        "Thứ trưởng",
+        "/files/",
+    ]:
+        assert secret not in page, secret
+    row = next(r for r in response.context["rows"] if r["id"] == documents["recommendation"].pk)
+    (document,) = row["documents"]
+    assert set(document) == set(public.PUBLIC_DOCUMENT_FIELDS)
+    assert document["issued_on"] == "2025-10-15"
+    # The downloads carry the same, and nothing of the internal document.
+    body = client.get(reverse("public:download_json"), {"province": "22"}).content.decode()
+    assert "77/BKHCN-PC" in body and "88/MẬT-NB" not in body and "Nguyễn Văn Ký" not in body
+    response = client.get(reverse("public:download_csv"), {"province": "22"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "77/BKHCN-PC (2025-10-15)" in text and "88/MẬT-NB" not in text
+
+
+def test_a_public_documents_file_downloads_without_signing_in_as_an_attachment(
+    client, documents, tmp_path
+):
+    stored = documents["shown"].files.get()
+    with override_settings(MEDIA_ROOT=tmp_path):
+        row = public.public_documents([documents["recommendation"].pk])
+        url = row[documents["recommendation"].pk][0]["files"][0]["url"]
+        assert url == reverse("public:file", args=[stored.pk])
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_no_other_file_is_reachable_from_the_public_page(client, documents):
+    internal = documents["internal"].files.get()
+    for stored in (internal, documents["evidence"]):
+        assert client.get(reverse("public:file", args=[stored.pk])).status_code == 404
+    # A public document that answers no recommendation is not shown, nor its files.
+    shown = documents["shown"]
+    documents["recommendation"].documents.remove(shown)
+    url = reverse("public:file", args=[shown.files.get().pk])
+    assert client.get(url).status_code == 404
+    with override_settings(PUBLIC_PAGE=False):
+        documents["recommendation"].documents.add(shown)
+        assert client.get(url).status_code == 404
+
+
+def test_marking_a_document_internal_clears_the_cached_page(
+    client, documents, django_capture_on_commit_callbacks
+):
+    assert "77/BKHCN-PC" in client.get(URL, {"province": "22"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = documents["shown"]
+        shown.is_public = False
+        shown.save()
+    assert "77/BKHCN-PC" not in client.get(URL, {"province": "22"}).content.decode()
