@@ -95,12 +95,6 @@ def test_every_page_fits_the_screen_and_passes_axe(browser, live_server, sign_in
     assert problems == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the admin import's template links are told apart by colour only "
-    "(link-in-text-block); its page is being reworked on the import branch – remove this "
-    "mark once that lands",
-)
 @pytest.mark.parametrize("screen", SCREENS)
 def test_the_admin_import_page_passes_axe(browser, live_server, seeded_transactional_db, screen):
     admin = make_user("quantri", roles.ADMIN, is_superuser=True)
