@@ -95,6 +95,12 @@ def _version() -> int:
     return version
 
 
+def data_version() -> int:
+    """A number every saved recommendation, history entry or reply document raises (on
+    commit): cached reads over them put it in their keys (this page, the similar suggestions)."""
+    return _version()
+
+
 def _cached(name: str, compute):
     key = f"public-page:{_version()}:{translation.get_language()}:{name}"
     value = cache.get(key)

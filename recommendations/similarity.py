@@ -11,6 +11,12 @@ Candidates are found through the database. On PostgreSQL the existing trigram in
 folded ``search_text`` (migration 0006) answers ``LIKE '%đào tạo%'`` for the text's
 distinctive word pairs, and ``pg_trgm``'s ``similarity()`` keeps the closest few hundred; on
 SQLite the same ``LIKE`` filter reads the (small) table. Python then ranks the candidates.
+
+A recommendation's page keeps its suggestions in the shared cache for
+``SIMILAR_CACHE_SECONDS`` (5 minutes by default), as ids and scores only, under a key that
+changes with the recommendation's version and with any saved recommendation or history entry
+(the public page's data version): a second look costs one query, and a suggestion closed
+meanwhile is left out when the rows are read again.
 """
 
 import itertools
@@ -21,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, Subquery, Value, When
@@ -28,6 +35,7 @@ from django.db.models import Case, F, FloatField, Func, Q, Subquery, Value, When
 from tracker.text import fold
 
 from .models import OPEN_STATUSES, Recommendation
+from .public import data_version
 
 #: Single words a recommendation says whatever it asks for: weighed down, not ignored.
 STOP_WORDS = frozenset(
@@ -226,6 +234,36 @@ def _rank(text, candidates, limit, *, earlier_than=None) -> list[Similar]:
 def similar_to(recommendation: Recommendation, limit: int = 5) -> list[Similar]:
     """Up to ``limit`` recommendations most like this one: open ones of other provinces, and
     any raised in an earlier campaign (of any province: "đã từng kiến nghị")."""
+    seconds = settings.SIMILAR_CACHE_SECONDS
+    if not seconds:
+        return _similar_to(recommendation, limit)
+    key = f"similar:{recommendation.pk}:{recommendation.version}:{data_version()}:{limit}"
+    kept = cache.get(key)
+    if kept is None:
+        found = _similar_to(recommendation, limit)
+        cache.set(
+            key, [(item.recommendation.pk, item.score, item.earlier) for item in found], seconds
+        )
+        return found
+    return _reload(kept)
+
+
+def _reload(kept: list[tuple[int, int, bool]]) -> list[Similar]:
+    """The cached suggestions read again: still open, or raised in an earlier campaign."""
+    if not kept:
+        return []
+    rows = Recommendation.objects.select_related("province", "visit__survey").only(
+        "id", "text", "status", "province__name", "province__code", "visit__survey__start_date"
+    )
+    by_pk = rows.in_bulk([pk for pk, _score, _earlier in kept])
+    return [
+        Similar(by_pk[pk], score, earlier)
+        for pk, score, earlier in kept
+        if pk in by_pk and (earlier or by_pk[pk].status in OPEN_STATUSES)
+    ]
+
+
+def _similar_to(recommendation: Recommendation, limit: int) -> list[Similar]:
     survey = recommendation.visit.survey if recommendation.visit_id else None
     started = survey.start_date if survey else None
     others = Q(status__in=OPEN_STATUSES) & ~Q(province_id=recommendation.province_id)

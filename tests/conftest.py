@@ -24,6 +24,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_seed", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _similar_computed_every_time(settings):
+    """Pinned query counts and suggestion tests see the computation, not a cache a previous test
+    filled (tests/recommendations/test_similar_cache.py turns the cache on)."""
+    settings.SIMILAR_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def seeded_transactional_db(transactional_db, django_db_serialized_rollback):
     """A transactional database holding the roles (restored by serialized rollback) and the seed."""

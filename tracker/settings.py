@@ -380,3 +380,6 @@ SPECTACULAR_SETTINGS = {
 PUBLIC_PAGE = env_bool("PUBLIC_PAGE", True)
 #: Seconds the public page's figures stay cached (a change to a recommendation clears them).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+# A recommendation page's "similar" suggestions are kept this long in the shared cache (ids and
+# scores; any saved recommendation makes new keys). 0 computes them on every view.
+SIMILAR_CACHE_SECONDS = int(os.environ.get("SIMILAR_CACHE_SECONDS", "300"))
