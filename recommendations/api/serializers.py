@@ -136,7 +136,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
                 "responsible_unit_name": "Vụ Pháp chế",
                 "priority": 20,
                 "supporting_units": [5],
-                "due_date": "2025-12-31",
+                "due_date": "2027-06-30",
                 "on_hold_since": None,
                 "hold_reason": "",
                 "status": "in_progress",

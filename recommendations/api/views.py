@@ -384,7 +384,7 @@ class RecommendationViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         examples=[
             OpenApiExample(
                 "Giao đơn vị và hạn",
-                value={"responsible_unit": 3, "due_date": "2025-12-31", "priority": 30},
+                value={"responsible_unit": 3, "due_date": "2027-06-30", "priority": 30},
                 request_only=True,
             )
         ],
