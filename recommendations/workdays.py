@@ -9,21 +9,31 @@ A period starts the day after the event (Civil Code: the first day is not counte
 ``add_working_days(Tuesday 1/12/2026, 30)`` is Wednesday 13/1/2027.
 
 Each year's set of days off is computed once per process and kept until an admin edits the
-calendar (a version number in the shared cache tells every process to recompute).
+calendar (a version number in the shared cache tells every process to recompute). The version
+is read from the shared cache at most every ``VERSION_TTL`` seconds, not once per day counted:
+a list page says what 50 due dates mean, each counted day by day, and with Redis as the cache a
+lookup per day would be a network round trip per day.
 """
 
 import datetime
+import time
 from functools import lru_cache
 
 import holidays
 from django.core.cache import cache
 
 CACHE_VERSION_KEY = "workdays:version"
+#: How long a process trusts the version it read (another process's edit shows within it).
+VERSION_TTL = 2.0
+_seen = {"version": 0, "at": float("-inf")}
 
 
 def version() -> int:
     """Raised whenever an admin edits the calendar or the deadline rules."""
-    return cache.get(CACHE_VERSION_KEY) or 0
+    now = time.monotonic()
+    if now - _seen["at"] >= VERSION_TTL:
+        _seen["version"], _seen["at"] = cache.get(CACHE_VERSION_KEY) or 0, now
+    return _seen["version"]
 
 
 def calendar_changed() -> None:
@@ -32,6 +42,7 @@ def calendar_changed() -> None:
         cache.incr(CACHE_VERSION_KEY)
     except ValueError:
         cache.set(CACHE_VERSION_KEY, 1, None)
+    _seen["at"] = float("-inf")  # this process reads the new version at once
     _year.cache_clear()
 
 
