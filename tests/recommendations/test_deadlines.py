@@ -114,6 +114,29 @@ def test_between_is_the_inverse_of_add():
             assert workdays.working_days_between(end, start) == -days
 
 
+def test_the_counted_span_agrees_with_walking_the_days_one_by_one():
+    """working_days_between counts by arithmetic and bisection; walking the calendar day by
+    day with is_working_day must give the same number, across years, Tết, make-up Saturdays
+    and an admin's odd rows (a day off on a Saturday, a worked Wednesday)."""
+    CalendarDay.objects.create(date=D(2027, 3, 6), kind=CalendarDay.Kind.DAY_OFF)  # Saturday
+    CalendarDay.objects.create(date=D(2027, 3, 10), kind=CalendarDay.Kind.WORKING_DAY)
+    CalendarDay.objects.create(date=D(2027, 3, 13), kind=CalendarDay.Kind.WORKING_DAY)
+    CalendarDay.objects.create(date=D(2027, 3, 15), kind=CalendarDay.Kind.DAY_OFF)
+
+    def walked(start, end):
+        days = (end - start).days
+        return sum(
+            workdays.is_working_day(start + datetime.timedelta(days=n)) for n in range(1, days + 1)
+        )
+
+    starts = [D(2024, 12, 28) + datetime.timedelta(days=n * 37) for n in range(30)]
+    for start in starts:
+        for length in (0, 1, 2, 6, 7, 8, 45, 400, 800):
+            end = start + datetime.timedelta(days=length)
+            assert workdays.working_days_between(start, end) == walked(start, end), (start, end)
+            assert workdays.working_days_between(end, start) == -walked(start, end)
+
+
 # --- The rule on every assignment path ------------------------------------------------------
 
 
