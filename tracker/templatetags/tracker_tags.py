@@ -2,6 +2,8 @@ import datetime
 
 from django import template
 
+from tracker import widgets
+
 register = template.Library()
 
 
@@ -21,3 +23,10 @@ def iso_date(value):
         except ValueError:
             return value
     return value
+
+
+@register.simple_tag
+def field_row(field):
+    """``{% field_row form.name %}``: the GOV.UK field (label, hint, errors, widget) every
+    form of the site shows, rendered in Python (``tracker.widgets.field_row``)."""
+    return widgets.field_row(field)
