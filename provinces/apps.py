@@ -6,3 +6,10 @@ class ProvincesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "provinces"
     verbose_name = _("Provinces")
+
+    def ready(self):
+        from tracker import reference
+
+        from .models import Province
+
+        reference.watch(Province)  # the filter forms' cached choices

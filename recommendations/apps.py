@@ -10,11 +10,16 @@ class RecommendationsConfig(AppConfig):
     def ready(self):
         # Connects the signal that deletes a file row's stored file (no orphan files).
         # The public page's cache is cleared by signals of saved recommendations and history.
+        from tracker import reference
+
         from . import (
             deadlines,  # noqa: F401  (connects the calendar's cache invalidation)
             documents,  # noqa: F401
             public,  # noqa: F401
         )
         from .api import admin
+        from .models import RecommendationGroup
+
+        reference.watch(RecommendationGroup)  # the filter forms' cached choices
 
         admin.register()

@@ -17,6 +17,11 @@ from tracker.filters import (
     active_filters,
     start_of_day,
 )
+from tracker.reference import (
+    CachedModelChoiceFilter,
+    CachedModelMultipleChoiceField,
+    CachedModelMultipleChoiceFilter,
+)
 from tracker.widgets import CheckboxList, FastSelect
 
 from . import access, work
@@ -32,7 +37,7 @@ from .models import (
 NOT_ASSIGNED = _("not assigned yet")
 
 
-class _IdsField(django_filters.fields.ModelMultipleChoiceField):
+class _IdsField(CachedModelMultipleChoiceField):
     """Ids as the database can take them: a value of more than 18 digits (or not digits) is
     refused before the query, where SQLite would overflow (a 500) instead of finding none."""
 
@@ -50,7 +55,7 @@ class _IdsField(django_filters.fields.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class IdsFilter(django_filters.ModelMultipleChoiceFilter):
+class IdsFilter(CachedModelMultipleChoiceFilter):
     field_class = _IdsField
 
 
@@ -127,12 +132,14 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_work",
         label=_("My work"),
         empty_label=ALL,
+        widget=FastSelect,
     )
-    group = django_filters.ModelChoiceFilter(
+    group = CachedModelChoiceFilter(
         queryset=RecommendationGroup.objects.all(),
         label=_("Group"),
         empty_label=ALL,
         null_label=_("in no group"),
+        widget=FastSelect,
     )
     theme = theme_filter()
     field = field_filter()

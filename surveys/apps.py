@@ -6,3 +6,10 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
     verbose_name = _("Survey campaigns")
+
+    def ready(self):
+        from tracker import reference
+
+        from .models import Delegation, Field, MinistryUnit
+
+        reference.watch(Delegation, Field, MinistryUnit)  # the filter forms' cached choices

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
 from tracker.filters import OrderingFilter, SearchFilter
+from tracker.reference import CachedModelChoiceFilter, CachedModelMultipleChoiceFilter
 from tracker.widgets import CheckboxList, FastSelect
 
 from .models import Delegation, Field, Finding, Theme
@@ -17,7 +18,7 @@ ALL = _("All")
 
 def province_filter(**extra):
     """Several provinces, by their code in the URL (``province=22&province=24``)."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return CachedModelMultipleChoiceFilter(
         field_name="province__code",
         distinct=False,  # a column of the row: nothing to de-duplicate
         queryset=Province.objects.alphabetical(),
@@ -36,7 +37,7 @@ def theme_filter():
 
 def field_filter():
     """One field, by its code (``field=digital-transformation``)."""
-    return django_filters.ModelChoiceFilter(
+    return CachedModelChoiceFilter(
         field_name="fields",
         queryset=Field.objects.all(),
         to_field_name="code",
@@ -48,7 +49,7 @@ def field_filter():
 
 def delegation_filter():
     """The delegation whose visit it came from."""
-    return django_filters.ModelChoiceFilter(
+    return CachedModelChoiceFilter(
         field_name="visit__delegation",
         queryset=Delegation.objects.all(),
         label=_("Delegation"),

@@ -29,6 +29,9 @@ def _similar_computed_every_time(settings):
     """Pinned query counts and suggestion tests see the computation, not a cache a previous test
     filled (tests/recommendations/test_similar_cache.py turns the cache on)."""
     settings.SIMILAR_CACHE_SECONDS = 0
+    # Likewise the filter forms' choices (tracker/reference.py): inside a test's transaction
+    # no commit raises their version. tests/tracker/test_reference.py turns the cache on.
+    settings.CHOICES_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -383,3 +383,7 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600
 # A recommendation page's "similar" suggestions are kept this long in the shared cache (ids and
 # scores; any saved recommendation makes new keys). 0 computes them on every view.
 SIMILAR_CACHE_SECONDS = int(os.environ.get("SIMILAR_CACHE_SECONDS", "300"))
+# The filter forms' reference lists (provinces, units, fields, delegations, groups) are kept in
+# the shared cache until one of them is saved (tracker/reference.py); this bounds how long a
+# bulk write that sends no signal could leave a list stale.
+CHOICES_CACHE_SECONDS = int(os.environ.get("CHOICES_CACHE_SECONDS", "600"))

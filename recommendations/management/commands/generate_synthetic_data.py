@@ -42,6 +42,7 @@ from surveys.models import (
     Theme,
     Visit,
 )
+from tracker import reference
 from tracker.bulk import insert_values
 
 SYNTHETIC_SOURCE = "synthetic"
@@ -161,6 +162,7 @@ class Command(BaseCommand):
                 recommendations=options["recommendations"],
                 status_changes=options["status_changes"],
             )
+            reference.changed()  # its delegations were bulk-inserted: no signal said so
         if connection.vendor == "postgresql":
             # What autovacuum would soon do on a live database: statistics for the planner and
             # the visibility map that lets counts be answered from indexes alone. VACUUM

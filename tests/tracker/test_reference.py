@@ -1,0 +1,94 @@
+"""The filter forms' reference lists kept in the cache (tracker/reference.py): served without
+queries while nothing changes, fresh once a unit, province, field, delegation or group is
+saved or deleted – and a value not yet in a cached list still filters."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from provinces.models import Province
+from recommendations.models import Recommendation, RecommendationGroup
+from surveys.models import MinistryUnit
+from tracker import reference
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("recommendations:list")
+
+
+@pytest.fixture
+def cached(settings):
+    settings.CHOICES_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _queries(client, url=LIST):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(captured)
+
+
+def test_the_lists_choices_come_from_the_cache_the_second_time(cached, staff_client):
+    first, cold = _queries(staff_client)
+    second, warm = _queries(staff_client)
+    # Provinces, units, fields, delegations and groups: five queries fewer, same page.
+    assert cold - warm == 5
+    assert first.content.count(b'name="province"') == second.content.count(b'name="province"')
+    assert "Quảng Ninh" in second.content.decode()
+
+
+def test_a_saved_unit_shows_in_the_list_at_once(
+    cached, staff_client, django_capture_on_commit_callbacks
+):
+    _queries(staff_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        MinistryUnit.objects.create(name="Vụ Thử nghiệm Bộ nhớ đệm", kind="department")
+    response, _count = _queries(staff_client)
+    assert "Vụ Thử nghiệm Bộ nhớ đệm" in response.content.decode()
+
+
+def test_a_renamed_province_and_a_deleted_group_show_at_once(
+    cached, staff_client, ministry_user, django_capture_on_commit_callbacks
+):
+    group = RecommendationGroup.objects.create(title="Nhóm sẽ bị xoá", created_by=ministry_user)
+    reference._bump()
+    response, _count = _queries(staff_client)
+    assert "Nhóm sẽ bị xoá" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        province = Province.objects.get(code="22")
+        province.name = "Quảng Ninh (tên mới)"
+        province.save()
+        group.delete()
+    page = _queries(staff_client)[0].content.decode()
+    assert "Quảng Ninh (tên mới)" in page
+    assert "Nhóm sẽ bị xoá" not in page
+
+
+def test_labels_follow_the_language(cached, staff_client):
+    staff_client.get(LIST)  # Vietnamese choices cached
+    staff_client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    english = staff_client.get(LIST).content.decode()
+    assert "Delegation 1" in english
+
+
+def test_a_value_missing_from_a_stale_list_still_filters(cached, staff_client):
+    _queries(staff_client)  # cached before the unit exists; no commit raises the version
+    unit = MinistryUnit.objects.create(name="Vụ Mới Lập", kind="department")
+    recommendation = Recommendation.objects.filter(province__code="22").first()
+    recommendation.responsible_unit = unit
+    recommendation.save(update_fields=["responsible_unit"])
+    response = staff_client.get(f"{LIST}?responsible_unit={unit.pk}")
+    assert response.context["paginator"].count == 1
+    assert not response.context["filter"].form.errors
+
+
+def test_a_lost_version_never_brings_back_older_choices(cached):
+    reference._bump()
+    first = reference.version()
+    cache.delete(reference.VERSION_KEY)  # evicted
+    assert reference.version() > first

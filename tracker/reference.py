@@ -1,0 +1,110 @@
+"""The reference lists the filter forms offer – provinces, units, fields, delegations, groups –
+kept in the shared cache between their changes.
+
+Every list page shows them as choices: five queries and a few hundred model instances a page
+for lists that change a few times a year. ``CachedModelChoiceIterator`` gives a choice field
+the (value, label) pairs from the cache instead; the apps name the models their choices come
+from with ``watch()``, and any save or delete of one of them (forms, admin, services,
+``loaddata``) raises the version in the keys once its transaction commits. Writes that send no
+signals (bulk inserts) call ``changed()`` themselves; ``CHOICES_CACHE_SECONDS`` bounds how long
+a list could be stale if one forgets.
+
+Only the choices shown are cached: validating a submitted value still asks the database (a
+value added a moment ago filters at once).
+"""
+
+import hashlib
+import time
+
+import django_filters
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+VERSION_KEY = "reference:version"
+
+
+def version() -> int:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        _bump()
+        current = cache.get(VERSION_KEY, 0)
+    return current
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # Not set yet, or evicted: a start no earlier key can carry (the clock, in ns), so
+        # choices cached under an older version are never read again.
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def changed(**kwargs) -> None:
+    """A reference list changed: the cached choices are recomputed after the commit."""
+    transaction.on_commit(_bump)
+
+
+def watch(*models) -> None:
+    """Forget the cached choices whenever a row of one of ``models`` is saved or deleted."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(changed, sender=model, dispatch_uid=f"reference-save-{label}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"reference-delete-{label}")
+
+
+def cached_choices(queryset, label_from_instance, prepare_value) -> list[tuple[str, str]]:
+    """(value, label) of each row of ``queryset``, from the cache while nothing changed.
+
+    The key holds the query's SQL (two querysets of one model differ), the language (labels
+    are translated) and the version."""
+    if settings.CHOICES_CACHE_SECONDS <= 0:
+        return [(str(prepare_value(obj)), str(label_from_instance(obj))) for obj in queryset.all()]
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.blake2b(f"{sql}|{params}".encode(), digest_size=12).hexdigest()
+    key = f"choices:{version()}:{translation.get_language()}:{digest}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [
+            (str(prepare_value(obj)), str(label_from_instance(obj))) for obj in queryset.all()
+        ]
+        cache.set(key, choices, settings.CHOICES_CACHE_SECONDS)
+    return choices
+
+
+class CachedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A filter field's choices: the empty and "none" choices, then the queryset's rows from
+    ``cached_choices``. Values are the plain strings the widgets write into the page."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.null_label is not None:
+            yield (field.null_value, field.null_label)
+        yield from cached_choices(self.queryset, field.label_from_instance, field.prepare_value)
+
+    def __len__(self):
+        return sum(1 for _choice in self)
+
+    def __bool__(self):
+        return True if self.field.empty_label is not None else bool(len(self))
+
+
+class CachedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = CachedModelChoiceIterator
+
+
+class CachedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    iterator = CachedModelChoiceIterator
+
+
+class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CachedModelChoiceField
+
+
+class CachedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CachedModelMultipleChoiceField
