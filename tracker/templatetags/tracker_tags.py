@@ -1,8 +1,18 @@
 import datetime
 
 from django import template
+from django.contrib.messages import constants
 
 register = template.Library()
+
+
+@register.filter
+def has_error(messages) -> bool:
+    """Whether the page's messages hold an error: a submit refused and redirected back with
+    why (a hold without a reason, members already in another group), so the page's <title>
+    starts with "Lỗi:" as it does when a form is shown again with its errors:
+    ``{% if form.errors or messages|has_error %}``. The messages stay on the page."""
+    return any(message.level == constants.ERROR for message in messages or ())
 
 
 @register.filter
