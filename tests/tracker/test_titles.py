@@ -10,10 +10,12 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.groups import group_create
 from recommendations.models import Recommendation, Status
 from surveys.models import MinistryUnit
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +246,30 @@ def test_djangos_own_change_form_and_login_say_it_in_vietnamese(client, admin_us
     assert response.status_code == 200
     assert title(response).startswith("Lỗi: ")
     assert title(response).endswith(ADMIN)
+
+
+# --- login throttling ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_a_locked_out_sign_in_is_explained_in_vietnamese_in_the_sites_layout(
+    client, ministry_user, login
+):
+    url = reverse(login)
+    before = timezone.localtime()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": ministry_user.username, "password": "sai-mat-khau"})
+    response = client.post(url, {"username": ministry_user.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert title(response) == "Tạm khóa đăng nhập" + SITE
+    page = response.content.decode()
+    assert 'class="site-header"' in page  # the site's layout, not a bare text
+    # The time to wait, and when it ends: each try, this one included, started it again.
+    ends = {
+        f"{(moment + settings.AXES_COOLOFF_TIME):%H:%M}"
+        for moment in (before, timezone.localtime())
+    }
+    assert any(f"đăng nhập được tạm khóa trong 15 phút, đến {end}." in page for end in ends)
+    assert "Mỗi lần thử trước thời điểm đó sẽ tính lại thời gian chờ từ đầu." in page
+    assert 'href="/accounts/login/"' in page  # and a way back
+    assert "_auth_user_id" not in client.session

@@ -2,6 +2,7 @@ import datetime
 
 from django import template
 from django.contrib.messages import constants
+from django.utils import timezone
 
 register = template.Library()
 
@@ -19,6 +20,13 @@ def has_error(messages) -> bool:
 def minutes(duration) -> int:
     """A timedelta as whole minutes: ``{{ cooloff_timedelta|minutes }}``."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.filter
+def from_now(duration):
+    """When a wait of ``duration`` (a timedelta) that starts now ends, in local time:
+    ``{{ cooloff_timedelta|from_now|time:"H:i" }}``; None without a duration."""
+    return timezone.localtime() + duration if duration else None
 
 
 @register.filter
