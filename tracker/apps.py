@@ -29,3 +29,7 @@ class TrackerConfig(AppConfig):
     def ready(self):
         connection_created.connect(register_sqlite_fold, dispatch_uid="tracker_sqlite_fold")
         pre_save.connect(clean_text_before_save, dispatch_uid="tracker_clean_text")
+
+        from tracker.admin_site import name_admin_site
+
+        name_admin_site()

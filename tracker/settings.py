@@ -141,6 +141,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Every try while locked out starts the wait again (the lockout page says so, with its end).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_VERBOSE = False
 # Behind reverse proxies, the address is the one the outermost proxy saw (tracker/client_ip.py):
 # TRUSTED_PROXY_COUNT=1 behind one nginx that sets X-Forwarded-For; 0 (no proxy) ignores the

@@ -1,6 +1,8 @@
 import datetime
 
 from django import template
+from django.contrib.messages import constants
+from django.utils import timezone
 
 from tracker import widgets
 
@@ -8,9 +10,25 @@ register = template.Library()
 
 
 @register.filter
+def has_error(messages) -> bool:
+    """Whether the page's messages hold an error: a submit refused and redirected back with
+    why (a hold without a reason, members already in another group), so the page's <title>
+    starts with "Lỗi:" as it does when a form is shown again with its errors:
+    ``{% if form.errors or messages|has_error %}``. The messages stay on the page."""
+    return any(message.level == constants.ERROR for message in messages or ())
+
+
+@register.filter
 def minutes(duration) -> int:
     """A timedelta as whole minutes: ``{{ cooloff_timedelta|minutes }}``."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.filter
+def from_now(duration):
+    """When a wait of ``duration`` (a timedelta) that starts now ends, in local time:
+    ``{{ cooloff_timedelta|from_now|time:"H:i" }}``; None without a duration."""
+    return timezone.localtime() + duration if duration else None
 
 
 @register.filter
