@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import Recommendation, Status, StatusChange
 from .reporting import dashboard as reporting_dashboard
+from .rows import ListRows
 from .services import (
     StaleRecommendation,
     recommendation_add_note,
@@ -158,10 +159,15 @@ class RecommendationListView(FilteredListView):
     default_ordering = "-updated"
 
     def get_queryset(self):
-        return Recommendation.objects.for_list().with_status_rank()
+        return Recommendation.objects.for_list_page().with_status_rank()
 
     def get_chips(self):
         return self.filterset.chips()
+
+    def filter_variant(self) -> str:
+        # An officer's form has the province scope, ministry staff's the "my unit" filter.
+        filterset = self.filterset
+        return f"{filterset.officer_province_id}:{'mine' in filterset.filters}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,6 +184,13 @@ class RecommendationListView(FilteredListView):
             context["bulk_form"] = form
             context["selected_ids"] = set(draft.get("ids", []))
             context["bulk_statuses"] = bulk_targets(self.request.user, context["object_list"])
+        page = context.get("page_obj")
+        context["rows_html"] = ListRows(
+            list_query=context["list_query"],
+            first_position=page.start_index() - 1 if page else 0,
+            selectable="bulk_form" in context,
+            selected_ids=context.get("selected_ids"),
+        ).render(context["object_list"])
         return context
 
 
@@ -544,9 +557,11 @@ def bulk_targets(user, recommendations) -> list[tuple[str, str]]:
     ``recommendations`` (read from the lifecycle), in workflow order. Each row also gets its
     own targets (``bulk_targets``), so the bar's script narrows the offer to the ticked rows."""
     offered, known = set(), {}
+    # What a user may do depends on the status and the province only – for ministry staff, who
+    # may act in every province, on the status alone: asked once per pair (or status).
+    every_province = access.is_ministry_staff(user)
     for recommendation in recommendations:
-        # What a user may do depends on the status and the province only: asked once per pair.
-        key = (recommendation.status, recommendation.province_id)
+        key = (recommendation.status, None if every_province else recommendation.province_id)
         if key not in known:
             known[key] = [t.target for t in access.allowed_transitions(user, recommendation)]
         recommendation.bulk_targets = " ".join(known[key])

@@ -3,7 +3,7 @@
 
 from django import template
 
-from recommendations import deadlines
+from recommendations import deadlines, rows
 
 register = template.Library()
 
@@ -11,3 +11,10 @@ register = template.Library()
 @register.filter
 def due_meaning(recommendation) -> str:
     return deadlines.due_meaning(recommendation)
+
+
+@register.simple_tag
+def due_cell(recommendation):
+    """``{% due_cell recommendation %}``: the due date and what it means, as every page shows
+    it (``recommendations.rows.due_cell``)."""
+    return rows.due_cell(recommendation)

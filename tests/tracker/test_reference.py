@@ -92,3 +92,34 @@ def test_a_lost_version_never_brings_back_older_choices(cached):
     first = reference.version()
     cache.delete(reference.VERSION_KEY)  # evicted
     assert reference.version() > first
+
+
+# --- the filter panel's HTML, cached for the same filters and user variant ------------------
+
+
+def _panel(response) -> str:
+    page = response.content.decode()
+    return page[page.index('<details class="filters"') : page.index("</form>\n</details>")]
+
+
+def test_the_filter_panel_follows_the_filters_and_the_language(cached, staff_client):
+    plain = staff_client.get(LIST)
+    assert 'value="22" checked' not in _panel(plain)
+    filtered = staff_client.get(f"{LIST}?province=22")
+    assert 'value="22" checked' in filtered.content.decode()
+    # The next page of the same filters reuses the panel; it is the same HTML.
+    assert _panel(staff_client.get(f"{LIST}?province=22&page=2")) == _panel(filtered)
+    # An error is shown with the panel it belongs to, not with a cached clean one.
+    wrong = staff_client.get(f"{LIST}?due_after=31/02/2026").content.decode()
+    assert "field--error" in wrong
+    staff_client.post(reverse("set_language"), {"language": "en", "next": LIST})
+    assert "Apply filters" in staff_client.get(LIST).content.decode()
+
+
+def test_an_officer_never_gets_the_panel_cached_for_staff(cached, staff_client, client, officer_qn):
+    staff_page = staff_client.get(LIST).content.decode()
+    assert 'name="mine"' in staff_page and 'name="scope"' not in staff_page
+    client.force_login(officer_qn)
+    officer_page = client.get(LIST).content.decode()
+    assert 'name="mine"' not in officer_page
+    assert 'name="scope"' in officer_page
