@@ -76,8 +76,7 @@ def bump_on_commit(**kwargs):
 
 
 # Saves through the services and the admin end in these signals (connected when the app is
-# ready, see apps.py). The import's bulk writes send none: what they change shows within
-# PUBLIC_PAGE_CACHE_SECONDS at the latest.
+# ready, see apps.py). The import's bulk writes send none: the import calls bump_on_commit.
 for _model in (Recommendation, StatusChange, ReplyDocument, DocumentFile):
     post_save.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-{_model.__name__}")
     post_delete.connect(bump_on_commit, sender=_model, dispatch_uid=f"public-d-{_model.__name__}")

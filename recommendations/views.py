@@ -1,15 +1,16 @@
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms import Textarea
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
-from surveys.models import Finding
+from surveys.models import Finding, Theme
 from tracker.views import FilteredListView
 
 from . import access, exports
@@ -30,6 +31,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Recommendation, Status, StatusChange
+from .public import data_version
 from .reporting import dashboard as reporting_dashboard
 from .rows import ListRows
 from .services import (
@@ -50,8 +52,15 @@ def absolute_url(site_url: str, path: str) -> str:
 
 def list_url(**filters) -> str:
     """The triage list filtered to exactly ``filters`` (what a dashboard number links to)."""
-    url, query = reverse("recommendations:list"), urlencode(filters, doseq=True)
+    url, query = _list_path(get_script_prefix()), urlencode(filters, doseq=True)
     return f"{url}?{query}" if query else url
+
+
+@lru_cache(maxsize=8)
+def _list_path(script_prefix: str) -> str:
+    # The dashboard links a few hundred numbers to the list: its address reversed once (per
+    # script prefix, which ``reverse`` reads), not once per number.
+    return reverse("recommendations:list")
 
 
 @dataclass(frozen=True)
@@ -108,11 +117,11 @@ def dashboard(request):
 
 def _dashboard_today(request, today, link) -> dict:
     """Today's overview, counted live (tests/recommendations/test_reporting_asof.py checks
-    that the history gives the same numbers)."""
-    recommendations = Recommendation.objects.all()
-    by_status = recommendations.count_by_status()
-    summary = recommendations.summary(today, status_counts=by_status)
-    context = {
+    that the history gives the same numbers) or read from the cache while no recommendation
+    has changed (``_today_counts``)."""
+    counts = _today_counts(today)
+    summary = counts["summary"]
+    return {
         "cards": [
             ("total", summary["total"], link()),
             ("open", summary["open"], link(state="open")),
@@ -120,33 +129,56 @@ def _dashboard_today(request, today, link) -> dict:
             ("resolved", summary["resolved"], link(status=Status.RESOLVED)),
         ],
         "by_status": bars(
-            (status.label, count, link(status=status.value)) for status, count in by_status
+            (Status(value).label, count, link(status=value)) for value, count in counts["status"]
         ),
         "by_province": bars(
-            (province.name, count, link(province=province.code))
-            for province, count in recommendations.count_by_province()
+            (name, count, link(province=code)) for name, code, count in counts["province"]
         ),
-        "by_field": bars(
-            (field.name, count, link(field=field.code))
-            for field, count in recommendations.count_by_field()
-        ),
+        "by_field": bars((name, count, link(field=code)) for name, code, count in counts["field"]),
         "by_unit": bars(
             (
-                unit.name if unit else NOT_ASSIGNED,
+                name if pk is not None else NOT_ASSIGNED,
                 count,
-                link(responsible_unit=unit.pk if unit else "null"),
+                link(responsible_unit=pk if pk is not None else "null"),
             )
-            for unit, count in recommendations.count_by_unit()
+            for name, pk, count in counts["unit"]
         ),
         "by_theme": bars(
-            (theme.label, count, link(theme=theme.value))
-            for theme, count in recommendations.count_by_theme()
+            (Theme(value).label, count, link(theme=value)) for value, count in counts["theme"]
         ),
-        "oldest_open": recommendations.oldest_open().for_list()[:OLDEST_OPEN_SHOWN],
+        "oldest_open": counts["oldest_open"],
         "oldest_open_url": link(state="open", ordering="created"),
         "today": today,
     }
-    return context
+
+
+def _today_counts(today) -> dict:
+    """The dashboard's numbers for today: seven grouped counts over every recommendation
+    (most of the page's time at 100,000 rows), kept in the shared cache under the data version
+    every saved recommendation or history entry – and every import – raises, for at most
+    ``DASHBOARD_CACHE_SECONDS``. Plain values: labels are translated when the page is built."""
+    key = f"dashboard-today:{data_version()}:{today.isoformat()}"
+    timeout = settings.DASHBOARD_CACHE_SECONDS
+    counts = cache.get(key) if timeout > 0 else None
+    if counts is not None:
+        return counts
+    recommendations = Recommendation.objects.all()
+    by_status = recommendations.count_by_status()
+    counts = {
+        "summary": recommendations.summary(today, status_counts=by_status),
+        "status": [(status.value, count) for status, count in by_status],
+        "province": [(p.name, p.code, n) for p, n in recommendations.count_by_province()],
+        "field": [(field.name, field.code, n) for field, n in recommendations.count_by_field()],
+        "unit": [
+            (unit.name if unit else None, unit.pk if unit else None, n)
+            for unit, n in recommendations.count_by_unit()
+        ],
+        "theme": [(theme.value, count) for theme, count in recommendations.count_by_theme()],
+        "oldest_open": list(recommendations.oldest_open().for_list()[:OLDEST_OPEN_SHOWN]),
+    }
+    if timeout > 0:
+        cache.set(key, counts, timeout)
+    return counts
 
 
 class RecommendationListView(FilteredListView):

@@ -32,6 +32,7 @@ def _similar_computed_every_time(settings):
     # Likewise the filter forms' choices (tracker/reference.py): inside a test's transaction
     # no commit raises their version. tests/tracker/test_reference.py turns the cache on.
     settings.CHOICES_CACHE_SECONDS = 0
+    settings.DASHBOARD_CACHE_SECONDS = 0  # on in tests/recommendations/test_dashboard_cache.py
 
 
 @pytest.fixture

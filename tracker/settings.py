@@ -389,3 +389,6 @@ SIMILAR_CACHE_SECONDS = int(os.environ.get("SIMILAR_CACHE_SECONDS", "300"))
 # the shared cache until one of them is saved (tracker/reference.py); this bounds how long a
 # bulk write that sends no signal could leave a list stale.
 CHOICES_CACHE_SECONDS = int(os.environ.get("CHOICES_CACHE_SECONDS", "600"))
+# Today's dashboard counts are kept this long in the shared cache, under the data version every
+# saved recommendation, history entry and import raises (0 counts them on every view).
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))

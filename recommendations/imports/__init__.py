@@ -32,6 +32,7 @@ from provinces.roles import is_ministry_staff, officer_province_id
 from surveys.models import ImportBatch
 from tracker.spreadsheets import Table
 
+from ..public import bump_on_commit
 from .columns import COLUMNS, match_headers, template_file
 from .planning import Planner
 from .reading import read_table, row_outcomes
@@ -118,4 +119,7 @@ def import_visit_notes(
             report.batch = record_batch(report=report, user=user, via=via)
         if report.ok and not dry_run:
             write(plan=plan, batch=report.batch, user=user)
+            # Bulk writes send no signals: the cached pages over the data (dashboard, public
+            # page, similar suggestions) are told once the import commits.
+            bump_on_commit()
     return report
