@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.models import MinistryUnit
 from tracker.filters import DateInput
+from tracker.reference import ListedModelChoiceIterator, ReferenceChoiceField
 
 from . import access
 from .documents import check_upload
@@ -16,6 +17,10 @@ from .models import (
     Status,
 )
 from .services import StaleRecommendation, check_transition
+
+
+class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ListedModelChoiceIterator
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -139,7 +144,7 @@ class RecommendationAdminForm(forms.ModelForm):
 class BulkTriageForm(forms.Form):
     """Triage applied to a selection: any of unit, priority, due date, and a status move."""
 
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = ReferenceChoiceField(
         label=_("responsible unit"),
         queryset=MinistryUnit.objects.all(),
         required=False,
@@ -220,7 +225,7 @@ class StatusChangeForm(VersionedForm):
     with the comment, unit and resolution the move needs."""
 
     status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = ReferenceChoiceField(
         label=_("Responsible unit"),
         queryset=MinistryUnit.objects.all(),
         required=False,
@@ -250,7 +255,7 @@ class StatusChangeForm(VersionedForm):
             "A report, minutes of acceptance, a decision, photos: PDF, DOCX, XLSX, JPEG or PNG."
         ),
     )
-    documents = forms.ModelMultipleChoiceField(
+    documents = ListedModelMultipleChoiceField(
         label=_("Documents cited"),
         queryset=ReplyDocument.objects.all(),
         required=False,
@@ -372,7 +377,7 @@ class ProgressNoteForm(VersionedForm):
 class TriageForm(VersionedForm):
     """The ministry's triage: responsible unit, priority and due date."""
 
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = ReferenceChoiceField(
         label=_("Responsible unit"),
         queryset=MinistryUnit.objects.all(),
         required=False,

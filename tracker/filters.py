@@ -11,8 +11,6 @@ from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .widgets import FastDateInput, FastTextInput
-
 
 class SearchFilter(django_filters.CharFilter):
     """The ``q`` box: hands the term to the queryset's ``search()``, which folds it and matches
@@ -20,14 +18,14 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Search"))
-        kwargs.setdefault("widget", FastTextInput(attrs={"type": "search"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
         return qs.search(value) if value and value.strip() else qs
 
 
-class DateInput(FastDateInput):
+class DateInput(forms.DateInput):
     """A date typed as dd/mm/yyyy, whatever the browser's locale (a native date picker shows
     mm/dd/yyyy in an American-English browser); yyyy-mm-dd is accepted too."""
 

@@ -17,6 +17,7 @@ import hashlib
 import time
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -83,8 +84,9 @@ class CachedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
         field = self.field
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        if field.null_label is not None:
-            yield (field.null_value, field.null_label)
+        null_label = getattr(field, "null_label", None)  # django-filter's "none" choice
+        if null_label is not None:
+            yield (field.null_value, null_label)
         yield from cached_choices(self.queryset, field.label_from_instance, field.prepare_value)
 
     def __len__(self):
@@ -92,6 +94,24 @@ class CachedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
 
     def __bool__(self):
         return True if self.field.empty_label is not None else bool(len(self))
+
+
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A form's choice of a reference row (a ministry unit), its choices from the cache."""
+
+    iterator = CachedModelChoiceIterator
+
+
+class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices read in one query: Django's own iterator uses ``queryset.iterator()``, which on
+    PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) – worth it for
+    millions of rows, not for a select box's few hundred."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
 
 
 class CachedModelChoiceField(django_filters.fields.ModelChoiceField):

@@ -180,26 +180,3 @@ class CheckboxList(forms.CheckboxSelectMultiple):
     def id_for_label(self, id_, index=None):
         # The legend names the group; an error summary's link leads to the first box.
         return f"{id_}_{index or 0}" if id_ else ""
-
-
-class FastInputMixin:
-    """An ``<input>`` rendered without Django's two templates (input.html, attrs.html)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        value = self.format_value(value)
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            self.input_type,
-            name,
-            format_html(' value="{}"', value) if value is not None else "",
-            _attrs(attrs),
-        )
-
-
-class FastTextInput(FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastDateInput(FastInputMixin, forms.DateInput):
-    pass
