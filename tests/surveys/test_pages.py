@@ -159,12 +159,12 @@ def _more_obstacles(count):
 
 def test_obstacle_list_query_count(staff_client, django_assert_num_queries):
     staff_client.get(OBSTACLES)
-    # session, user, count, the page's ids, its rows, and the choices of the province, field,
+    # session, user, count, the page's rows, and the choices of the province, field,
     # delegation filters
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         staff_client.get(OBSTACLES, {"page_size": 5})
     _more_obstacles(150)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         staff_client.get(OBSTACLES, {"page_size": 100})
     filtered = {"q": "nhan luc", "province": ["22", "null"], "theme": "budget"}
     baseline = _queries(staff_client, OBSTACLES, {**filtered, "page_size": 5})
@@ -174,12 +174,12 @@ def test_obstacle_list_query_count(staff_client, django_assert_num_queries):
 
 def test_delegation_list_query_count(staff_client, django_assert_num_queries):
     staff_client.get(DELEGATIONS)
-    # session, user, count, the page's ids, its rows with their counts, their visits, the
+    # session, user, count, the page's rows with their counts, their visits, the
     # unattributed visits
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff_client.get(DELEGATIONS, {"page_size": 5})
     _more_delegations(150)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         staff_client.get(DELEGATIONS, {"page_size": 100})
 
 

@@ -182,3 +182,23 @@ def test_deep_pages_fetch_ids_first_then_the_rows_in_order(staff_client):
         response = staff_client.get(url, {"page_size": 5, "page": page})
         seen += [row.pk for row in response.context["object_list"]]
     assert seen == expected[:19]
+
+
+def test_the_first_pages_take_one_query_and_deep_pages_two(django_assert_num_queries):
+    """Below ``deferred_from`` a page is one query; from there, its ids first (an index-only
+    OFFSET), then the rows – the same rows in the same order either way."""
+    from recommendations.models import Recommendation
+    from tracker.views import DeferredJoinPaginator
+
+    rows = Recommendation.objects.select_related("province").order_by("-updated_at", "-id")
+    direct = DeferredJoinPaginator(rows, 5)
+    deferred = DeferredJoinPaginator(rows, 5)
+    deferred.deferred_from = 0
+    assert direct.count == deferred.count  # counted before the queries below
+    for number in (1, 2, 4):
+        with django_assert_num_queries(1):
+            one = [row.pk for row in direct.page(number)]
+        with django_assert_num_queries(2):
+            two = [row.pk for row in deferred.page(number)]
+        assert one == two
+        assert one == list(rows.values_list("pk", flat=True)[(number - 1) * 5 : number * 5])
