@@ -85,8 +85,23 @@ def select_html(widget: dict) -> str:
     return "".join(parts)
 
 
+def option_html(widget: dict) -> str:
+    """One radio button or checkbox of a group (``BoundWidget.tag()``, which the site's
+    ``field_row`` uses), optionally wrapped in its label as ``input_option.html`` does."""
+    box = input_html(widget)
+    if not widget.get("wrap_label"):
+        return box
+    target = widget["attrs"].get("id")
+    label_for = f' for="{esc(target)}"' if target else ""
+    return f"<label{label_for}>{box}\n {esc(widget['label'])}</label>"
+
+
 RENDERERS = {
     **{name: input_html for name in INPUTS},
+    **{
+        f"{WIDGETS}{name}.html": option_html
+        for name in ("input_option", "radio_option", "checkbox_option")
+    },
     f"{WIDGETS}textarea.html": textarea_html,
     f"{WIDGETS}select.html": select_html,
 }

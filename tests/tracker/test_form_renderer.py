@@ -28,6 +28,10 @@ class Everything(forms.Form):
     )
     several = forms.MultipleChoiceField(choices=[("1", "một"), ("2", "hai"), ("3", "ba")])
     upload = forms.FileField(required=False)
+    status = forms.ChoiceField(widget=forms.RadioSelect, choices=[("a", "mới"), ("b", HOSTILE)])
+    boxes = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=[("1", "một"), ("2", "<b>hai</b>")]
+    )
 
 
 DATA = {
@@ -42,6 +46,8 @@ DATA = {
     "choice": "b",
     "grouped": "qn",
     "several": ["1", "3"],
+    "status": "b",
+    "boxes": ["2"],
 }
 
 
@@ -55,6 +61,11 @@ def test_every_widget_is_drawn_exactly_as_django_draws_it(bound):
         assert not fast.is_valid() and not django.is_valid()  # number below its minimum
     for name in Everything.base_fields:
         assert str(fast[name]) == str(django[name]), name
+    # Each radio button and checkbox alone (``field_row`` draws them so), bare and labelled.
+    for name in ("status", "boxes"):
+        for fast_box, django_box in zip(fast[name], django[name], strict=True):
+            assert fast_box.tag() == django_box.tag()
+            assert fast_box.tag(wrap_label=True) == django_box.tag(wrap_label=True)
     assert "<script>" not in str(fast["search"]) + str(fast["choice"]) + str(fast["notes"])
 
 
