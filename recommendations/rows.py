@@ -65,6 +65,7 @@ class ListRows:
         self.selected_ids = selected_ids or set()
         self.today = timezone.localdate()
         self.date_format = formats.get_format("SHORT_DATE_FORMAT")
+        self.due_cells = {}  # rows due the same day in the same state share their cell
         # Every row's link is this address with its own id: reversed once, not 50 times.
         self.detail_url = reverse("recommendations:detail", args=[0]).removesuffix("0/")
         self.statuses = {status.value: str(status.label) for status in Status}
@@ -100,11 +101,17 @@ class ListRows:
             f'</td><td class="status-cell" data-label="{labels["status"]}">'
             f'<span class="badge badge--{esc(status)}">{esc(self.statuses.get(status, status))}'
             f'</span></td><td class="due-cell" data-label="{labels["due"]}">'
-            f"{due_cell(recommendation, self.today, self.date_format)}</td>"
+            f"{self.due(recommendation)}</td>"
             f'<td class="priority-cell" data-label="{labels["priority"]}">'
             f'<span class="priority priority--{esc(priority)}">'
             f"{esc(self.priorities.get(priority, priority))}</span></td></tr>"
         )
+
+    def due(self, recommendation) -> str:
+        key = (recommendation.due_date, recommendation.status, recommendation.on_hold_since)
+        if key not in self.due_cells:
+            self.due_cells[key] = due_cell(recommendation, self.today, self.date_format)
+        return self.due_cells[key]
 
     def select_cell(self, recommendation) -> str:
         checked = " checked" if recommendation.pk in self.selected_ids else ""

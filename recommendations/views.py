@@ -191,7 +191,11 @@ class RecommendationListView(FilteredListView):
     default_ordering = "-updated"
 
     def get_queryset(self):
-        return Recommendation.objects.for_list_page().with_status_rank()
+        rows = Recommendation.objects.for_list_page()
+        # The lifecycle rank (a CASE over the nine statuses) only when sorting by status.
+        if any(value.lstrip("-") == "status" for value in self.request.GET.getlist("ordering")):
+            rows = rows.with_status_rank()
+        return rows
 
     def get_chips(self):
         return self.filterset.chips()
