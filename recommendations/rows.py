@@ -68,8 +68,18 @@ class ListRows:
         self.due_cells = {}  # rows due the same day in the same state share their cell
         # Every row's link is this address with its own id: reversed once, not 50 times.
         self.detail_url = reverse("recommendations:detail", args=[0]).removesuffix("0/")
-        self.statuses = {status.value: str(status.label) for status in Status}
-        self.priorities = {priority.value: str(priority.label) for priority in Priority}
+        # The badge of each status and the marker of each priority, written once per page.
+        self.badges = {
+            status.value: f'<span class="badge badge--{status.value}">{esc(status.label)}</span>'
+            for status in Status
+        }
+        self.markers = {
+            priority.value: (
+                f'<span class="priority priority--{priority.value}">{esc(priority.label)}</span>'
+            )
+            for priority in Priority
+        }
+        self.select_label = esc(_("Select recommendation no. %(number)s"))
         # Translated once per page, escaped where they are written.
         self.labels = {
             "status": esc(_("Status")),
@@ -99,12 +109,11 @@ class ListRows:
             f'<span class="row-meta">{esc(recommendation.province.name)} · '
             f"{esc(unit.name if unit else labels['no_unit'])}{self.group(recommendation)}</span>"
             f'</td><td class="status-cell" data-label="{labels["status"]}">'
-            f'<span class="badge badge--{esc(status)}">{esc(self.statuses.get(status, status))}'
-            f'</span></td><td class="due-cell" data-label="{labels["due"]}">'
+            f"{self.badges.get(status) or esc(status)}"
+            f'</td><td class="due-cell" data-label="{labels["due"]}">'
             f"{self.due(recommendation)}</td>"
             f'<td class="priority-cell" data-label="{labels["priority"]}">'
-            f'<span class="priority priority--{esc(priority)}">'
-            f"{esc(self.priorities.get(priority, priority))}</span></td></tr>"
+            f"{self.markers.get(priority) or esc(priority)}</td></tr>"
         )
 
     def due(self, recommendation) -> str:
@@ -115,12 +124,12 @@ class ListRows:
 
     def select_cell(self, recommendation) -> str:
         checked = " checked" if recommendation.pk in self.selected_ids else ""
-        label = _("Select recommendation no. %(number)s") % {"number": recommendation.pk}
+        label = self.select_label % {"number": recommendation.pk}  # escaped; the id is digits
         return (
             '<td class="select-cell"><label class="select-box"><input type="checkbox" '
             f'name="ids" value="{recommendation.pk}" form="bulk-form" data-select-row '
             f'data-targets="{esc(getattr(recommendation, "bulk_targets", ""))}"{checked}>'
-            f'<span class="visually-hidden">{esc(label)}</span></label></td>'
+            f'<span class="visually-hidden">{label}</span></label></td>'
         )
 
     def group(self, recommendation) -> str:
