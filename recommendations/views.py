@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, View
 from django_filters.views import FilterMixin
 
-from surveys.models import Finding, Theme
+from surveys.models import Finding, Theme, Visit
 from tracker.views import FilteredListView
 
 from . import access, exports
@@ -255,14 +255,13 @@ class RecommendationDetailView(DetailView):
 
     template_name = "recommendations/recommendation_detail.html"
     queryset = Recommendation.objects.select_related(
-        "province",
-        "visit__delegation",
-        "visit__province",
-        "visit__survey",
-        "responsible_unit",
-        "source",
-        "group",
+        "province", "responsible_unit", "source", "group"
     ).prefetch_related(
+        # The visit with its delegation, province and campaign in a query of its own: one
+        # nine-table join took PostgreSQL 3.6 ms to plan for 0.2 ms of work.
+        Prefetch(
+            "visit", queryset=Visit.objects.select_related("delegation", "province", "survey")
+        ),
         "addressed_to",
         "fields",
         Prefetch("obstacles", queryset=Finding.objects.select_related("province")),

@@ -70,13 +70,14 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
         recommendation_add_note(recommendation=_qn1(), by=ministry_user, comment=f"Ghi chú {n}")
     url = _qn1().get_absolute_url()
     staff_client.get(url)
-    # session, user, the row with its relations, addressees, fields, obstacles, history, the
+    # session, user, the row with its relations, its visit (with delegation, province and
+    # campaign), addressees, fields, obstacles, history, the
     # user's roles, and the units offered by the triage form (the status form leaves the first
     # assignment to it: one way to assign; other roles: test_detail_actions.py), the supporting
     # units; issue 12: the history's files and documents, the evidence files, the documents
     # cited, the similar recommendations (and, on a small table, the sample of word pairs;
     # cached on a large one), the documents the status form offers
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         staff_client.get(url)
 
 
