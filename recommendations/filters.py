@@ -12,6 +12,7 @@ from tracker.filters import (
     Chip,
     DateFromFilter,
     DateUntilFilter,
+    FilterSet,
     OrderingFilter,
     SearchFilter,
     active_filters,
@@ -63,7 +64,7 @@ class IdsFilter(CachedModelMultipleChoiceFilter):
 ALL_PROVINCES = "all"
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(FilterSet):
     """The triage list's filters. Every value lives in the URL, so a view can be bookmarked.
 
     A provincial officer who has chosen no province sees their own province's

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from provinces.models import Province
-from tracker.filters import OrderingFilter, SearchFilter
+from tracker.filters import FilterSet, OrderingFilter, SearchFilter
 from tracker.reference import CachedModelChoiceFilter, CachedModelMultipleChoiceFilter
 from tracker.widgets import CheckboxList, FastSelect
 
@@ -58,7 +58,7 @@ def delegation_filter():
     )
 
 
-class ObstacleFilter(django_filters.FilterSet):
+class ObstacleFilter(FilterSet):
     q = SearchFilter(
         help_text=_("Words from the obstacle or its province. Accents and capitals do not matter.")
     )
