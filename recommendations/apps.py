@@ -18,8 +18,9 @@ class RecommendationsConfig(AppConfig):
             public,  # noqa: F401
         )
         from .api import admin
-        from .models import RecommendationGroup
+        from .models import Authority, RecommendationGroup
 
-        reference.watch(RecommendationGroup)  # the filter forms' cached choices
+        # The filter forms' cached choices, and what a recommendation's cached record shows.
+        reference.watch(RecommendationGroup, Authority)
 
         admin.register()

@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, Q, Subquery, Value, When
 
+from surveys.models import Visit
 from tracker.text import fold
 
 from .models import OPEN_STATUSES, Recommendation
@@ -264,8 +265,14 @@ def _reload(kept: list[tuple[int, int, bool]]) -> list[Similar]:
 
 
 def _similar_to(recommendation: Recommendation, limit: int) -> list[Similar]:
-    survey = recommendation.visit.survey if recommendation.visit_id else None
-    started = survey.start_date if survey else None
+    # The campaign's start, in one query when the visit was not fetched with the row.
+    started = (
+        Visit.objects.filter(pk=recommendation.visit_id)
+        .values_list("survey__start_date", flat=True)
+        .first()
+        if recommendation.visit_id
+        else None
+    )
     others = Q(status__in=OPEN_STATUSES) & ~Q(province_id=recommendation.province_id)
     if started is not None:
         others |= Q(visit__survey__start_date__lt=started)

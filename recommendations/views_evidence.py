@@ -32,6 +32,7 @@ from .models import (
     RecommendationGroup,
     ReplyDocument,
     Status,
+    StatusChange,
 )
 from .similarity import similar_to
 
@@ -316,24 +317,26 @@ def group_answer_view(request, pk):
 
 
 def evidence_context(user, recommendation) -> dict:
-    """What the detail page shows of issue 12: the evidence behind the current step (before
-    the ministry's buttons), the documents cited, the group, and the similar recommendations."""
-    history = list(recommendation.history.all())  # prefetched by the detail view
-    proposal = next(
+    """What the detail page shows of issue 12 beside its record: the similar recommendations
+    and whether this user may group them. (The evidence behind the current step and the
+    documents cited are part of the record's sections: ``RecommendationDetailView``.)"""
+    return {
+        "similar": similar_to(recommendation),
+        "may_group": access.is_ministry_staff(user),
+    }
+
+
+def proposal_of(recommendation, history) -> StatusChange | None:
+    """The proposal of closure the ministry is deciding on (its evidence is shown before the
+    buttons), from the recommendation's ``history``; None unless a closure is proposed."""
+    if recommendation.status != Status.RESOLUTION_PROPOSED:
+        return None
+    return next(  # the history is newest first: the latest proposal
         (
             entry
-            for entry in reversed(history)
+            for entry in history
             if entry.to_status == Status.RESOLUTION_PROPOSED
             and entry.from_status != entry.to_status
         ),
         None,
     )
-    return {
-        "proposal": proposal if recommendation.status == Status.RESOLUTION_PROPOSED else None,
-        "evidence_files": list(
-            recommendation.evidence_files.filter(superseded_by=None).select_related("uploaded_by")
-        ),
-        "cited_documents": list(recommendation.documents.all()),
-        "similar": similar_to(recommendation),
-        "may_group": access.is_ministry_staff(user),
-    }

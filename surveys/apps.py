@@ -10,6 +10,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from tracker import reference
 
-        from .models import Delegation, Field, MinistryUnit
+        from .models import Delegation, Field, Finding, MinistryUnit, SourceReport, Visit
 
-        reference.watch(Delegation, Field, MinistryUnit)  # the filter forms' cached choices
+        # The filter forms' cached choices, and what a recommendation's cached record shows.
+        reference.watch(Delegation, Field, MinistryUnit, Finding, SourceReport, Visit)

@@ -33,6 +33,7 @@ def _similar_computed_every_time(settings):
     # no commit raises their version. tests/tracker/test_reference.py turns the cache on.
     settings.CHOICES_CACHE_SECONDS = 0
     settings.DASHBOARD_CACHE_SECONDS = 0  # on in tests/recommendations/test_dashboard_cache.py
+    settings.RECORD_CACHE_SECONDS = 0  # on in tests/recommendations/test_record_cache.py
 
 
 @pytest.fixture

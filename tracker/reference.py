@@ -11,6 +11,9 @@ a list could be stale if one forgets.
 
 Only the choices shown are cached: validating a submitted value still asks the database (a
 value added a moment ago filters at once).
+
+The same version keys a recommendation page's cached record (its visit, findings, source
+report and addressees are watched too, by the apps that own them).
 """
 
 import hashlib

@@ -399,3 +399,6 @@ CHOICES_CACHE_SECONDS = int(os.environ.get("CHOICES_CACHE_SECONDS", "600"))
 # Today's dashboard counts are kept this long in the shared cache, under the data version every
 # saved recommendation, history entry and import raises (0 counts them on every view).
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
+# A recommendation page's record (facts, history, evidence) is kept this long in the shared
+# cache, under its version and the data and reference versions (0 draws it on every view).
+RECORD_CACHE_SECONDS = int(os.environ.get("RECORD_CACHE_SECONDS", "600"))

@@ -70,13 +70,13 @@ def test_detail_query_count_is_fixed(staff_client, ministry_user, django_assert_
         recommendation_add_note(recommendation=_qn1(), by=ministry_user, comment=f"Ghi chú {n}")
     url = _qn1().get_absolute_url()
     staff_client.get(url)
-    # session, user, the row with its relations, its visit (with delegation, province and
-    # campaign), addressees, fields, obstacles, history, the
-    # user's roles, and the units offered by the triage form (the status form leaves the first
-    # assignment to it: one way to assign; other roles: test_detail_actions.py), the supporting
-    # units; issue 12: the history's files and documents, the evidence files, the documents
-    # cited, the similar recommendations (and, on a small table, the sample of word pairs;
-    # cached on a large one), the documents the status form offers
+    # session, user, the row with its province, unit, group and source, the user's roles, the
+    # units offered by the triage form (the status form leaves the first assignment to it: one
+    # way to assign; other roles: test_detail_actions.py), the documents the status form
+    # offers; the record's sections (no cache in the tests: test_record_cache.py) – the visit,
+    # addressees, fields, supporting units, obstacles, history with its files and documents,
+    # the documents cited; the similar recommendations (the campaign's start, the candidates,
+    # on a small table the sample of word pairs; cached on a large one)
     with django_assert_num_queries(18):
         staff_client.get(url)
 

@@ -630,11 +630,11 @@ def test_texts_are_escaped(staff_client, ministry_user):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # session, user, the row, its visit (a query of its own: cheaper to plan than one
-        # nine-table join), addressees, fields, obstacles, history, supporting units,
-        # the user's roles, the history's files and documents, the evidence files, the
-        # documents cited, the similar recommendations and, on a small table, the sample of
-        # word pairs (issue 12), …
+        # session, user, the row, the user's roles; the record's sections (drawn here: the
+        # tests keep no cache; see test_record_cache.py) – its visit, addressees, fields,
+        # supporting units, obstacles, history, the history's files and documents, the
+        # documents cited; the similar recommendations (their campaign's start, the
+        # candidates and, on a small table, the sample of word pairs: issue 12), …
         ("ministry_user", 18),  # … and the units of the triage form (the one way to assign)
         ("officer_qn", 17),  # … and the officer's province binding
         ("plain_user", 16),  # (no role: nothing more to look up)

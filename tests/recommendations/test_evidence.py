@@ -153,6 +153,36 @@ def test_officer_proposal_with_a_pdf_is_recorded_and_shown_before_the_ministrys_
     assert "120 cán bộ cấp xã" in shown
 
 
+def test_after_a_send_back_the_ministry_sees_the_latest_proposal(
+    client, officer_qn, ministry_user, media
+):
+    recommendation = _put(QN, Status.IN_PROGRESS)
+    client.force_login(officer_qn)
+    assert (
+        _propose(client, recommendation, **{"move-files": [_pdf("Lần một.pdf")]}).status_code == 302
+    )
+    recommendation.refresh_from_db()
+    client.force_login(ministry_user)
+    back = {
+        "move-status": Status.IN_PROGRESS,
+        "move-comment": "Chưa đủ căn cứ, đề nghị bổ sung biên bản.",
+        "move-version": recommendation.version,
+    }
+    assert (
+        client.post(reverse("recommendations:move", args=[recommendation.pk]), back).status_code
+        == 302
+    )
+    recommendation.refresh_from_db()
+    client.force_login(officer_qn)
+    second = _propose(client, recommendation, **{"move-files": [_pdf("Lần hai.pdf")]})
+    assert second.status_code == 302
+    client.force_login(ministry_user)
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    shown = page[page.index('id="evidence"') : page.index('id="actions"')]
+    assert "Lần hai.pdf" in shown and "Lần một.pdf" not in shown
+    assert "Lần một.pdf" in page  # still in the history
+
+
 def test_officer_may_cite_a_document_instead_of_a_file(client, officer_qn):
     recommendation = _put(QN, Status.IN_PROGRESS)
     document = ReplyDocument.objects.create(number="45/QĐ-UBND")
