@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .models import CLOSED_STATUSES, Recommendation, RecommendationGroup, ReplyDocument
+from .public import bump_on_commit
 from .services import StaleRecommendation, recommendation_transition, refusal_messages
 
 
@@ -52,13 +53,16 @@ def group_add_members(*, group: RecommendationGroup, by, recommendations) -> int
                 code="in_another_group",
             )
         # Grouping is not a change of the recommendation's content: no version raise, no
-        # history entry; the group page and the list show it.
+        # history entry; the group page and the list show it. An UPDATE sends no signal: the
+        # cached pages that show a recommendation's group are told here.
+        bump_on_commit()
         return Recommendation.objects.filter(pk__in=ids).update(group=group)
 
 
 def group_remove_member(*, group: RecommendationGroup, by, recommendation) -> None:
     _check_staff(by)
     Recommendation.objects.filter(pk=recommendation.pk, group=group).update(group=None)
+    bump_on_commit()  # see group_add_members
 
 
 @dataclass

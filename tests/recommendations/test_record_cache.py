@@ -88,3 +88,19 @@ def test_an_officer_gets_the_theme_link_of_their_own_list(cached, staff_client, 
     # The same record, each with the theme's link to their own kind of list.
     assert "scope=all" in _facts(officer_page)
     assert "scope=all" not in _facts(staff_page)
+
+
+def test_joining_a_group_shows_on_the_next_view(
+    cached, staff_client, ministry_user, django_capture_on_commit_callbacks
+):
+    from recommendations.groups import group_add_members
+    from recommendations.models import RecommendationGroup
+
+    recommendation = Recommendation.objects.exclude(status=Status.NEW).first()
+    group = RecommendationGroup.objects.create(
+        title="Nhóm đào tạo cán bộ xã", created_by=ministry_user
+    )
+    assert "Nhóm đào tạo cán bộ xã" not in _facts(_page(staff_client, recommendation)[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        group_add_members(group=group, by=ministry_user, recommendations=[recommendation])
+    assert "Nhóm đào tạo cán bộ xã" in _facts(_page(staff_client, recommendation)[0])
