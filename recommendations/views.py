@@ -1,3 +1,4 @@
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from urllib.parse import urlencode
@@ -23,7 +24,7 @@ from surveys.models import Finding, Theme, Visit
 from tracker import reference
 from tracker.views import FilteredListView
 
-from . import access, exports
+from . import access, exports, workdays
 from .filters import ALL_PROVINCES, NOT_ASSIGNED, RecommendationFilter
 from .forms import (
     BulkTriageForm,
@@ -202,6 +203,24 @@ class RecommendationListView(FilteredListView):
     def get_chips(self):
         return self.filterset.chips()
 
+    #: Filters whose rows depend on more than the data and the day (the user's units, their
+    #: digest): their lists are counted every time.
+    uncached_count_filters = ("mine", "work")
+
+    def count_cache_key(self, queryset) -> str | None:
+        """The count of a filtered list changes only when a recommendation, its history, its
+        documents, an import or a reference list change (the data and reference versions), or
+        with the day and the working-day calendar (overdue, due soon): paging through a list
+        counts 100,000 rows once, not on every page. The key holds the count query itself."""
+        if any(self.request.GET.get(name) for name in self.uncached_count_filters):
+            return None
+        sql, params = queryset.query.sql_with_params()
+        digest = hashlib.blake2b(f"{sql}|{params}".encode(), digest_size=16).hexdigest()
+        return (
+            f"list-count:{data_version()}:{reference.version()}:{workdays.version()}:"
+            f"{timezone.localdate().isoformat()}:{digest}"
+        )
+
     def filter_variant(self) -> str:
         # An officer's form has the province scope, ministry staff's the "my unit" filter.
         filterset = self.filterset
@@ -310,14 +329,16 @@ class RecommendationDetailView(DetailView):
         as HTML, kept in the shared cache for ``RECORD_CACHE_SECONDS`` under a key that changes
         with the recommendation's version, every saved recommendation, history entry, document
         or file (the data version), every reference row (units, provinces, delegations…), the
-        language and the day (what a due date means). Eight queries and most of the page's
-        templates on a miss; none on a hit. Nothing in them depends on who reads them but the
-        theme's link (an officer's list opens on every province), which is in the key."""
+        working-day calendar, the language and the day (what a due date means). Eight queries
+        and most of the page's templates on a miss; none on a hit. Nothing in them depends on
+        who reads them but the theme's link (an officer's list opens on every province), which
+        is in the key."""
         recommendation = self.object
         today = timezone.localdate()
         key = (
             f"record:{recommendation.pk}:{recommendation.version}:{data_version()}:"
-            f"{reference.version()}:{translation.get_language()}:{today.isoformat()}:"
+            f"{reference.version()}:{workdays.version()}:{translation.get_language()}:"
+            f"{today.isoformat()}:"
             f"{theme_url}"
         )
         timeout = settings.RECORD_CACHE_SECONDS

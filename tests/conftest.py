@@ -34,6 +34,7 @@ def _similar_computed_every_time(settings):
     settings.CHOICES_CACHE_SECONDS = 0
     settings.DASHBOARD_CACHE_SECONDS = 0  # on in tests/recommendations/test_dashboard_cache.py
     settings.RECORD_CACHE_SECONDS = 0  # on in tests/recommendations/test_record_cache.py
+    settings.LIST_COUNT_CACHE_SECONDS = 0  # on in tests/recommendations/test_list_count_cache.py
 
 
 @pytest.fixture

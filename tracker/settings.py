@@ -402,3 +402,5 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
 # A recommendation page's record (facts, history, evidence) is kept this long in the shared
 # cache, under its version and the data and reference versions (0 draws it on every view).
 RECORD_CACHE_SECONDS = int(os.environ.get("RECORD_CACHE_SECONDS", "600"))
+# The triage list's counts per filter, kept under the same versions (0 counts every time).
+LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -37,6 +39,20 @@ class DeferredJoinPaginator(Paginator):
 
     #: Pages starting before this row are fetched in one query.
     deferred_from = 1000
+    #: Set by a view that knows when its counts change (``count_cache_key``): the count is then
+    #: read from the shared cache under that key for ``count_cache_seconds``.
+    count_cache_key = None
+    count_cache_seconds = 0
+
+    @cached_property
+    def count(self):
+        if not self.count_cache_key or self.count_cache_seconds <= 0:
+            return super().count
+        count = cache.get(self.count_cache_key)
+        if count is None:
+            count = super().count
+            cache.set(self.count_cache_key, count, self.count_cache_seconds)
+        return count
 
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):
@@ -62,6 +78,11 @@ class BoundedPaginationMixin:
     paginate_by = 25
     max_page_size = 100
     page_size_choices = (10, 25, 50, 100)
+
+    def count_cache_key(self, queryset) -> str | None:
+        """A key under which this list's count may be kept, or None to count every time (the
+        default: only a view knows what its count depends on)."""
+        return None
 
     def get_paginate_by(self, queryset):
         raw = self.request.GET.get("page_size", "").strip()
@@ -92,6 +113,8 @@ class BoundedPaginationMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator.count_cache_key = self.count_cache_key(queryset)
+        paginator.count_cache_seconds = settings.LIST_COUNT_CACHE_SECONDS
         raw = self.request.GET.get("page", "").strip() or 1
         if raw == "last":
             raw = paginator.num_pages

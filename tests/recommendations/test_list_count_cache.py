@@ -1,0 +1,65 @@
+"""The triage list's count kept in the cache per filter: paging through a list counts it once;
+a committed change, another filter, another day or a user-relative filter counts again."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from recommendations.models import Recommendation, Status
+from recommendations.services import recommendation_transition
+from surveys.models import MinistryUnit
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("recommendations:list")
+
+
+@pytest.fixture
+def cached(settings):
+    settings.LIST_COUNT_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _count(client, params) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    return response.context["paginator"].count, counts
+
+
+def test_paging_through_a_list_counts_it_once(cached, staff_client):
+    total, counted = _count(staff_client, {"page_size": 5})
+    assert total == Recommendation.objects.count() and len(counted) == 1
+    again, counted = _count(staff_client, {"page_size": 5, "page": 2})
+    assert again == total and counted == []
+    reported, counted = _count(staff_client, {"status": "reported"})
+    assert reported == Recommendation.objects.filter(status="reported").count()
+    assert len(counted) == 1  # another filter, another count
+
+
+def test_a_committed_move_is_counted(
+    cached, staff_client, ministry_user, django_capture_on_commit_callbacks
+):
+    before, _queries = _count(staff_client, {"status": "assigned"})
+    recommendation = Recommendation.objects.filter(status=Status.REPORTED).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendation_transition(
+            recommendation=recommendation,
+            to_status=Status.ASSIGNED,
+            by=ministry_user,
+            responsible_unit=MinistryUnit.objects.first(),
+        )
+    after, counted = _count(staff_client, {"status": "assigned"})
+    assert after == before + 1 and len(counted) == 1
+
+
+def test_my_units_and_my_work_are_counted_every_time(cached, staff_client):
+    for params in ({"mine": "unit"}, {"work": "overdue"}):
+        _count(staff_client, params)
+        _total, counted = _count(staff_client, params)
+        assert len(counted) == 1, params
