@@ -67,9 +67,7 @@ def cached_choices(queryset, label_from_instance, prepare_value) -> list[tuple[s
     are translated) and the version."""
     if settings.CHOICES_CACHE_SECONDS <= 0:
         return [(str(prepare_value(obj)), str(label_from_instance(obj))) for obj in queryset.all()]
-    sql, params = queryset.query.sql_with_params()
-    digest = hashlib.blake2b(f"{sql}|{params}".encode(), digest_size=12).hexdigest()
-    key = f"choices:{version()}:{translation.get_language()}:{digest}"
+    key = f"choices:{version()}:{translation.get_language()}:{_digest(queryset)}"
     choices = cache.get(key)
     if choices is None:
         choices = [
@@ -77,6 +75,12 @@ def cached_choices(queryset, label_from_instance, prepare_value) -> list[tuple[s
         ]
         cache.set(key, choices, settings.CHOICES_CACHE_SECONDS)
     return choices
+
+
+def _digest(queryset, *more) -> str:
+    """A short, stable name for ``queryset``'s SQL (and ``more``), for cache keys."""
+    sql, params = queryset.query.sql_with_params()
+    return hashlib.blake2b(f"{sql}|{params}|{more}".encode(), digest_size=12).hexdigest()
 
 
 class CachedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
@@ -123,6 +127,23 @@ class CachedModelChoiceField(django_filters.fields.ModelChoiceField):
 
 class CachedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     iterator = CachedModelChoiceIterator
+
+    def _check_values(self, value):
+        """The rows chosen (``?province=22&province=38``), looked up once per reference version
+        and kept: a filtered list otherwise asks for them on every page. Values that are not
+        choices are an error, as always, and never kept."""
+        if settings.CHOICES_CACHE_SECONDS <= 0:
+            return super()._check_values(value)
+        try:
+            chosen = sorted({str(item) for item in value})
+        except TypeError:  # not a list of values: Django's own error
+            return super()._check_values(value)
+        key = f"choices-chosen:{version()}:{_digest(self.queryset, self.to_field_name, chosen)}"
+        rows = cache.get(key)
+        if rows is None:
+            rows = super()._check_values(value)
+            cache.set(key, rows, settings.CHOICES_CACHE_SECONDS)
+        return rows
 
 
 class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):

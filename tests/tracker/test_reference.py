@@ -123,3 +123,20 @@ def test_an_officer_never_gets_the_panel_cached_for_staff(cached, staff_client, 
     officer_page = client.get(LIST).content.decode()
     assert 'name="mine"' not in officer_page
     assert 'name="scope"' in officer_page
+
+
+def test_the_chosen_provinces_are_looked_up_once(cached, staff_client):
+    _first, cold = _queries(staff_client, f"{LIST}?province=22&province=38")
+    # The same filter, another page: the two provinces come from the cache.
+    response, warm = _queries(staff_client, f"{LIST}?province=22&province=38&page=2")
+    assert cold - warm >= 1
+    chips = {chip.value for chip in response.context["chips"]}
+    assert chips == {"Quảng Ninh", "Thanh Hóa"}
+    assert (
+        response.context["paginator"].count
+        == Recommendation.objects.filter(province__code__in=["22", "38"]).count()
+    )
+    # A value that is no province is an error, every time, and is never kept.
+    for _ in range(2):
+        wrong = staff_client.get(LIST, {"province": "99"})
+        assert wrong.context["filter"].form.errors.get("province")
