@@ -368,11 +368,12 @@ class Recommendation(NaturalKeyMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, day) -> bool:
+        """Past its due date on ``day``, still open and not on hold."""
         return bool(
-            self.due_date
-            and not self.is_closed
-            and not self.is_on_hold
-            and self.due_date < timezone.localdate()
+            self.due_date and not self.is_closed and not self.is_on_hold and self.due_date < day
         )
 
 

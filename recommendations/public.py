@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from provinces.models import Province
+from tracker.versions import SharedVersion
 
 from .models import (
     OPEN_STATUSES,
@@ -64,15 +64,8 @@ VERSION_KEY = "public-page:version"
 # --- cache invalidation ------------------------------------------------------------------------
 
 
-def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value makes the old keys unused
-        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
-
-
-def bump_on_commit(**kwargs):
-    transaction.on_commit(_bump)
+_DATA_VERSION = SharedVersion(VERSION_KEY)
+bump_on_commit = _DATA_VERSION.bump_on_commit
 
 
 # Saves through the services and the admin end in these signals (connected when the app is
@@ -86,22 +79,15 @@ m2m_changed.connect(
 )
 
 
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        _bump()
-        version = cache.get(VERSION_KEY, 0)
-    return version
-
-
 def data_version() -> int:
-    """A number every saved recommendation, history entry or reply document raises (on
-    commit): cached reads over them put it in their keys (this page, the similar suggestions)."""
-    return _version()
+    """A number every saved recommendation, history entry, reply document or file, every
+    import and every grouping raises (on commit): cached reads over them put it in their keys
+    (this page, the similar suggestions, the dashboard, the list's counts, a record)."""
+    return _DATA_VERSION.get()
 
 
 def _cached(name: str, compute):
-    key = f"public-page:{_version()}:{translation.get_language()}:{name}"
+    key = f"public-page:{data_version()}:{translation.get_language()}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()

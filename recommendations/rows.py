@@ -43,12 +43,12 @@ def due_cell(recommendation, today=None, date_format=None) -> SafeString:
         return mark_safe('<span class="muted">—</span>')
     today = today or timezone.localdate()
     date_format = date_format or formats.get_format("SHORT_DATE_FORMAT")
-    closed, on_hold = recommendation.is_closed, recommendation.is_on_hold
-    overdue = not closed and not on_hold and due < today
-    what = meaning(due, closed=closed, on_hold=on_hold, today=today)
+    what = meaning(
+        due, closed=recommendation.is_closed, on_hold=recommendation.is_on_hold, today=today
+    )
     return format_html(
         '<span class="due{}"><time datetime="{}">{}</time>{}</span>',
-        " due--overdue" if overdue else "",
+        " due--overdue" if recommendation.is_overdue_on(today) else "",
         due.isoformat(),
         dateformat.format(due, date_format),
         format_html(' <span class="due__meaning">{}</span>', what) if what else "",

@@ -21,9 +21,11 @@ import time
 from functools import lru_cache
 
 import holidays
-from django.core.cache import cache
+
+from tracker.versions import SharedVersion
 
 CACHE_VERSION_KEY = "workdays:version"
+_CALENDAR_VERSION = SharedVersion(CACHE_VERSION_KEY)
 #: How long a process trusts the version it read (another process's edit shows within it).
 VERSION_TTL = 2.0
 _seen = {"version": 0, "at": float("-inf")}
@@ -33,16 +35,13 @@ def version() -> int:
     """Raised whenever an admin edits the calendar or the deadline rules."""
     now = time.monotonic()
     if now - _seen["at"] >= VERSION_TTL:
-        _seen["version"], _seen["at"] = cache.get(CACHE_VERSION_KEY) or 0, now
+        _seen["version"], _seen["at"] = _CALENDAR_VERSION.get(), now
     return _seen["version"]
 
 
 def calendar_changed() -> None:
     """Called when an admin edits the calendar: every process recomputes its years."""
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 1, None)
+    _CALENDAR_VERSION.bump()
     _seen["at"] = float("-inf")  # this process reads the new version at once
     _year.cache_clear()
     _sorted_year.cache_clear()

@@ -13,7 +13,7 @@ form and field layouts) is rendered by Django as before.
 
 from django.forms.renderers import DjangoTemplates
 
-from .widgets import esc
+from .widgets import attrs_html, esc
 
 WIDGETS = "django/forms/widgets/"
 #: The widget templates that are ``{% include "django/forms/widgets/input.html" %}`` and nothing
@@ -38,17 +38,6 @@ INPUTS = {
         "file",
     )
 }
-
-
-def attrs_html(attrs: dict) -> str:
-    """``attrs.html``: ``True`` as a bare attribute, ``False`` left out, others ``="value"``."""
-    parts = []
-    for name, value in attrs.items():
-        if value is True:
-            parts.append(f" {esc(name)}")
-        elif value is not False:
-            parts.append(f' {esc(name)}="{esc(value)}"')
-    return "".join(parts)
 
 
 def input_html(widget: dict) -> str:

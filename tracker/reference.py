@@ -17,39 +17,24 @@ report and addressees are watched too, by the apps that own them).
 """
 
 import hashlib
-import time
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
+
+from .versions import SharedVersion
 
 VERSION_KEY = "reference:version"
 
 
-def version() -> int:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        _bump()
-        current = cache.get(VERSION_KEY, 0)
-    return current
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        # Not set yet, or evicted: a start no earlier key can carry (the clock, in ns), so
-        # choices cached under an older version are never read again.
-        cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-def changed(**kwargs) -> None:
-    """A reference list changed: the cached choices are recomputed after the commit."""
-    transaction.on_commit(_bump)
+_VERSION = SharedVersion(VERSION_KEY)
+version = _VERSION.get
+_bump = _VERSION.bump
+#: A reference list changed: the cached choices are recomputed after the commit.
+changed = _VERSION.bump_on_commit
 
 
 def watch(*models) -> None:

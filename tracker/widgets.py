@@ -99,15 +99,16 @@ def _selected(value) -> set[str]:
     return {str(item) for item in values if item is not None}
 
 
-def _attrs(attrs: dict) -> str:
-    """``attrs`` as HTML attributes (``True`` as a bare attribute, ``False``/None left out)."""
+def attrs_html(attrs: dict) -> str:
+    """``attrs`` as HTML attributes, as Django's ``attrs.html`` writes them: ``True`` as a
+    bare attribute, ``False`` left out, others ``="value"`` (escaped)."""
     parts = []
-    for key, value in attrs.items():
+    for name, value in attrs.items():
         if value is True:
-            parts.append(format_html(" {}", key))
-        elif value not in (False, None):
-            parts.append(format_html(' {}="{}"', key, value))
-    return mark_safe("".join(parts))
+            parts.append(f" {esc(name)}")
+        elif value is not False:
+            parts.append(f' {esc(name)}="{esc(value)}"')
+    return "".join(parts)
 
 
 class FastSelect(forms.Select):
@@ -116,16 +117,14 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = _selected(self.format_value(value))
-        options = mark_safe(
-            "".join(
-                f'<option value="{esc(option_value)}"'
-                f"{' selected' if option_value in chosen else ''}>{esc(label)}</option>"
-                for option_value, label in self._flat_choices()
-            )
+        options = "".join(
+            f'<option value="{esc(option_value)}"'
+            f"{' selected' if option_value in chosen else ''}>{esc(label)}</option>"
+            for option_value, label in self._flat_choices()
         )
-        multiple = mark_safe(" multiple") if self.allow_multiple_selected else ""
-        return format_html(
-            '<select name="{}"{}{}>{}</select>', name, _attrs(attrs), multiple, options
+        multiple = " multiple" if self.allow_multiple_selected else ""
+        return mark_safe(  # every value above is escaped
+            f'<select name="{esc(name)}"{attrs_html(attrs)}{multiple}>{options}</select>'
         )
 
     def _flat_choices(self):
