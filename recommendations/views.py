@@ -155,12 +155,20 @@ def _dashboard_today(request, today, link) -> dict:
     }
 
 
+def data_state(today) -> str:
+    """What a cached page over the recommendations depends on, for its key: the data version
+    (every saved recommendation, history entry, document, file, import, grouping), the reference
+    lists' version (names of provinces, units, fields…), the working-day calendar's and the day
+    (what is overdue, what a due date means)."""
+    return f"{data_version()}:{reference.version()}:{workdays.version()}:{today.isoformat()}"
+
+
 def _today_counts(today) -> dict:
     """The dashboard's numbers for today: seven grouped counts over every recommendation
-    (most of the page's time at 100,000 rows), kept in the shared cache under the data version
-    every saved recommendation or history entry – and every import – raises, for at most
+    (most of the page's time at 100,000 rows), kept in the shared cache under ``data_state``
+    (the names of provinces, units and fields are in it too) for at most
     ``DASHBOARD_CACHE_SECONDS``. Plain values: labels are translated when the page is built."""
-    key = f"dashboard-today:{data_version()}:{today.isoformat()}"
+    key = f"dashboard-today:{data_state(today)}"
     timeout = settings.DASHBOARD_CACHE_SECONDS
     counts = cache.get(key) if timeout > 0 else None
     if counts is not None:
@@ -216,10 +224,7 @@ class RecommendationListView(FilteredListView):
             return None
         sql, params = queryset.query.sql_with_params()
         digest = hashlib.blake2b(f"{sql}|{params}".encode(), digest_size=16).hexdigest()
-        return (
-            f"list-count:{data_version()}:{reference.version()}:{workdays.version()}:"
-            f"{timezone.localdate().isoformat()}:{digest}"
-        )
+        return f"list-count:{data_state(timezone.localdate())}:{digest}"
 
     def filter_variant(self) -> str:
         # An officer's form has the province scope, ministry staff's the "my unit" filter.
@@ -336,10 +341,8 @@ class RecommendationDetailView(DetailView):
         recommendation = self.object
         today = timezone.localdate()
         key = (
-            f"record:{recommendation.pk}:{recommendation.version}:{data_version()}:"
-            f"{reference.version()}:{workdays.version()}:{translation.get_language()}:"
-            f"{today.isoformat()}:"
-            f"{theme_url}"
+            f"record:{recommendation.pk}:{recommendation.version}:{data_state(today)}:"
+            f"{translation.get_language()}:{theme_url}"
         )
         timeout = settings.RECORD_CACHE_SECONDS
         sections = cache.get(key) if timeout > 0 else None

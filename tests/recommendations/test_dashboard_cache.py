@@ -77,3 +77,17 @@ def test_an_import_shows_on_the_next_view(cached, staff_client, django_capture_o
     assert report.ok, report.lines()
     after, _queries = _cards(staff_client)
     assert after["total"] == Recommendation.objects.count() > before["total"]
+
+
+def test_a_renamed_province_shows_on_the_next_view(
+    cached, staff_client, django_capture_on_commit_callbacks
+):
+    from provinces.models import Province
+
+    _cards(staff_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        province = Province.objects.get(code="22")
+        province.name = "Quảng Ninh (tên mới)"
+        province.save()
+    labels = [bar.label for bar in staff_client.get(DASHBOARD).context["by_province"]]
+    assert "Quảng Ninh (tên mới)" in labels
