@@ -1,6 +1,7 @@
 """Pieces every list page's FilterSet shares: the free-text search, ordering that pages stably,
 date bounds, and the "active filter" chips shown above the results."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -22,7 +23,26 @@ class FilterSet(django_filters.FilterSet):
     through Django's form metaclass – 2 ms of the list's 30. The class depends only on which
     filters the set has (a FilterSet may drop some for some users), so it is kept; each request
     still gets its own form, with its own copies of the fields, as with any Django form. Sets
-    whose querysets depend on the request are built every time."""
+    whose querysets depend on the request are built every time.
+
+    Its filters are copied one level deep, not with ``copy.deepcopy`` (which copied every
+    filter's queryset, choices and widget: half a millisecond a request). A filter's state is
+    its ``extra`` (the field's arguments, which the field copies as it is built), its form
+    field (built per copy) and its method, bound again to the copy below."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django-filter's BaseFilterSet.__init__, but for how the filters are copied.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _copy_filter(f) for name, f in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
 
     def get_form_class(self):
         if any(callable(f.extra.get("queryset")) for f in self.filters.values()):
@@ -32,6 +52,16 @@ class FilterSet(django_filters.FilterSet):
         if form_class is None:
             form_class = _FORM_CLASSES[key] = super().get_form_class()
         return form_class
+
+
+def _copy_filter(base):
+    filter_ = copy.copy(base)
+    filter_.extra = base.extra.copy()
+    filter_.__dict__.pop("_field", None)
+    if getattr(base, "_method", None) is not None:
+        # A FilterMethod calls its filter's parent: it must be the copy's, not the base's.
+        filter_.method = base._method
+    return filter_
 
 
 class SearchFilter(django_filters.CharFilter):

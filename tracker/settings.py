@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "tracker.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The shared cache's version numbers, read once per request (tracker/versions.py).
+    "tracker.versions.VersionSnapshotMiddleware",
     "tracker.middleware.LocaleMiddleware",
     "tracker.middleware.CleanTextMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -312,7 +314,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "tracker",
         }

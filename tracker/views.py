@@ -206,15 +206,20 @@ class FilteredListView(BoundedPaginationMixin, FilterView):
         context["filter_cache_seconds"] = settings.CHOICES_CACHE_SECONDS
         return context
 
-    def filter_cache_key(self) -> str:
-        """What the filter panel's HTML depends on, for the ``{% cache %}`` around it: the
-        reference lists' version, the page, who is asking (``filter_variant``) and the
-        filters in the URL (not the page number: paging through a list reuses it). The
-        language is added by the cache tag's key (``LANGUAGE_CODE`` is one of its vary-ons)."""
+    @cached_property
+    def list_state(self) -> str:
+        """The page, who is asking (``filter_variant``) and the filters in the URL (not the
+        page number: paging through a list keeps the same filters): what the filter panel
+        and the list's count depend on, besides the data."""
         query = self.request.GET.copy()
         query.pop("page", None)
-        variant = self.filter_variant()
-        return f"{reference.version()}|{self.request.path}|{variant}|{query.urlencode()}"
+        return f"{self.request.path}|{self.filter_variant()}|{query.urlencode()}"
+
+    def filter_cache_key(self) -> str:
+        """What the filter panel's HTML depends on, for the ``{% cache %}`` around it: the
+        reference lists' version and ``list_state``. The language is added by the cache
+        tag's key (``LANGUAGE_CODE`` is one of its vary-ons)."""
+        return f"{reference.version()}|{self.list_state}"
 
     def filter_variant(self) -> str:
         """Users whose filter forms differ (other fields, other choices) get different keys."""

@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from recommendations import roles
 from recommendations.models import Recommendation, Status
 from recommendations.services import recommendation_transition
 from surveys.models import MinistryUnit
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +65,24 @@ def test_my_units_and_my_work_are_counted_every_time(cached, staff_client):
         _count(staff_client, params)
         _total, counted = _count(staff_client, params)
         assert len(counted) == 1, params
+
+
+def test_officers_and_staff_each_get_their_own_count(cached, client, officer_qn, officer_bn):
+    """The same address lists an officer's own province by default: the count kept for one
+    user must never be shown to another whose rows differ."""
+    expected = {
+        officer: Recommendation.objects.filter(province=officer.provincial_officer.province).count()
+        for officer in (officer_qn, officer_bn)
+    }
+    assert expected[officer_qn] != expected[officer_bn]
+    staff_total = None
+    for user in (officer_qn, officer_bn, None, officer_qn):
+        client.logout()
+        if user is None:
+            client.force_login(make_user("staff-count", roles.MINISTRY_STAFF))
+            staff_total, _counted = _count(client, {})
+            continue
+        client.force_login(user)
+        total, _counted = _count(client, {})
+        assert total == expected[user]
+    assert staff_total == Recommendation.objects.count()
