@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # Django's {% querystring %} without a copy of the query per link (same output).
+            "builtins": ["tracker.querystring"],
         },
     },
 ]
