@@ -30,6 +30,9 @@ class TrackerConfig(AppConfig):
         connection_created.connect(register_sqlite_fold, dispatch_uid="tracker_sqlite_fold")
         pre_save.connect(clean_text_before_save, dispatch_uid="tracker_clean_text")
 
+        from tracker import reference
         from tracker.admin_site import name_admin_site
+
+        reference.watch_users()
 
         name_admin_site()

@@ -45,6 +45,22 @@ def watch(*models) -> None:
         post_delete.connect(changed, sender=model, dispatch_uid=f"reference-delete-{label}")
 
 
+def watch_users() -> None:
+    """A renamed or removed user shows at once where cached pages name them (a record's
+    history, a proposal): a save of a user raises the version, except a sign-in's, which
+    writes only ``last_login`` – every sign-in would otherwise empty the caches."""
+    from django.contrib.auth import get_user_model
+
+    def saved(sender, update_fields=None, **kwargs):
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return
+        changed()
+
+    user_model = get_user_model()
+    post_save.connect(saved, sender=user_model, weak=False, dispatch_uid="reference-user-save")
+    post_delete.connect(changed, sender=user_model, dispatch_uid="reference-user-delete")
+
+
 def cached_choices(queryset, label_from_instance, prepare_value) -> list[tuple[str, str]]:
     """(value, label) of each row of ``queryset``, from the cache while nothing changed.
 

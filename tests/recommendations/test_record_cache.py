@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from recommendations.models import Recommendation, ReplyDocument, Status
 from recommendations.services import recommendation_add_note
 from surveys.models import MinistryUnit
+from tracker import reference
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,28 @@ def test_joining_a_group_shows_on_the_next_view(
     with django_capture_on_commit_callbacks(execute=True):
         group_add_members(group=group, by=ministry_user, recommendations=[recommendation])
     assert "Nhóm đào tạo cán bộ xã" in _facts(_page(staff_client, recommendation)[0])
+
+
+def test_a_renamed_user_shows_at_once_and_a_sign_in_empties_nothing(
+    cached, client, ministry_user, django_capture_on_commit_callbacks
+):
+    recommendation = Recommendation.objects.exclude(status=Status.NEW).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        recommendation_add_note(
+            recommendation=recommendation, by=ministry_user, comment="Đã làm việc với Sở."
+        )
+    before = reference.version()
+    # A sign-in writes last_login only (Django's user_logged_in receiver): nothing cached
+    # is emptied.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(ministry_user)
+    assert ministry_user.last_login is not None
+    assert reference.version() == before
+    _page(client, recommendation)
+    _again, warm = _page(client, recommendation)
+    with django_capture_on_commit_callbacks(execute=True):
+        ministry_user.first_name, ministry_user.last_name = "Lan", "Nguyễn Thị"
+        ministry_user.save()
+    assert reference.version() != before
+    page, cold = _page(client, recommendation)
+    assert ministry_user.get_full_name() in page and cold > warm
