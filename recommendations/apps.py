@@ -18,9 +18,10 @@ class RecommendationsConfig(AppConfig):
             public,  # noqa: F401
         )
         from .api import admin
-        from .models import Authority, RecommendationGroup
+        from .models import Authority, RecommendationGroup, ReplyDocument
 
-        # The filter forms' cached choices, and what a recommendation's cached record shows.
-        reference.watch(RecommendationGroup, Authority)
+        # The filter forms' cached choices, the documents a move may cite, and what a
+        # recommendation's cached record shows.
+        reference.watch(RecommendationGroup, Authority, ReplyDocument)
 
         admin.register()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.models import MinistryUnit
 from tracker.filters import DateInput
-from tracker.reference import ListedModelChoiceIterator, ReferenceChoiceField
+from tracker.reference import ReferenceChoiceField, ReferenceMultipleChoiceField
 
 from . import access
 from .documents import check_upload
@@ -17,10 +17,6 @@ from .models import (
     Status,
 )
 from .services import StaleRecommendation, check_transition
-
-
-class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    iterator = ListedModelChoiceIterator
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -255,7 +251,10 @@ class StatusChangeForm(VersionedForm):
             "A report, minutes of acceptance, a decision, photos: PDF, DOCX, XLSX, JPEG or PNG."
         ),
     )
-    documents = ListedModelMultipleChoiceField(
+    # The register's documents from the shared cache (a registered or edited document raises
+    # the reference version, recommendations/apps.py); what is submitted is checked in the
+    # database, as always.
+    documents = ReferenceMultipleChoiceField(
         label=_("Documents cited"),
         queryset=ReplyDocument.objects.all(),
         required=False,

@@ -140,3 +140,42 @@ def test_the_chosen_provinces_are_looked_up_once(cached, staff_client):
     for _ in range(2):
         wrong = staff_client.get(LIST, {"province": "99"})
         assert wrong.context["filter"].form.errors.get("province")
+
+
+def test_a_forms_fields_compile_their_query_once_and_a_narrowed_one_its_own(cached):
+    """SharedQueryName: the form class's field and every form's copy share the compiled SQL;
+    a form that narrows its own field's queryset gets its own key, never the full list."""
+    from unittest import mock
+
+    from django import forms
+
+    class UnitForm(forms.Form):
+        unit = reference.ReferenceChoiceField(queryset=MinistryUnit.objects.all())
+
+    units = list(MinistryUnit.objects.order_by("pk"))
+    with mock.patch.object(reference, "_query_text", wraps=reference._query_text) as compiled:
+        for _ in range(3):
+            choices = list(UnitForm().fields["unit"].choices)
+        assert compiled.call_count == 1
+    assert len(choices) == len(units) + 1  # and the empty choice
+    narrowed = UnitForm()
+    narrowed.fields["unit"].queryset = MinistryUnit.objects.filter(pk=units[0].pk)
+    assert [value for value, _label in narrowed.fields["unit"].choices] == ["", str(units[0].pk)]
+    assert len(list(UnitForm().fields["unit"].choices)) == len(units) + 1
+
+
+def test_a_registered_document_can_be_cited_at_once(
+    cached, staff_client, django_capture_on_commit_callbacks
+):
+    from recommendations.models import ReplyDocument, Status
+
+    # Being handled by a unit: staff may close it, citing documents.
+    recommendation = Recommendation.objects.first()
+    Recommendation.objects.filter(pk=recommendation.pk).update(
+        status=Status.IN_PROGRESS, responsible_unit=MinistryUnit.objects.first()
+    )
+    url = recommendation.get_absolute_url()
+    assert "1999/BKHCN-KHTC" not in staff_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ReplyDocument.objects.create(number="1999/BKHCN-KHTC")
+    assert "1999/BKHCN-KHTC" in staff_client.get(url).content.decode()
