@@ -106,10 +106,12 @@ class RecommendationQuerySet(models.QuerySet):
         """What a row of the triage list or the export shows, fetched with the row."""
         return self.select_related("province", "responsible_unit", "visit__delegation", "group")
 
-    def for_list_page(self):
+    def for_list_page(self, *also):
         """Only what a row of the triage list shows (``recommendations.rows``): its text,
         status, priority, due date and hold, the province's and unit's names, the group's
-        title – a third of the time of the whole rows with their visits and delegations."""
+        title – a third of the time of the whole rows with their visits and delegations.
+        ``also``: the fields of the optional columns a user has chosen (``list_columns``),
+        fetched in the same query."""
         return self.select_related("province", "responsible_unit", "group").only(
             "text",
             "status",
@@ -119,6 +121,7 @@ class RecommendationQuerySet(models.QuerySet):
             "province__name",
             "responsible_unit__name",
             "group__title",
+            *also,
         )
 
     def with_status_rank(self):
@@ -706,6 +709,30 @@ class DigestLine(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ListPreference(models.Model):
+    """The columns one user has chosen for the triage list (``list_columns``), in their order;
+    no row means the defaults. Written only by ``services.list_columns_save`` and
+    ``services.list_columns_reset``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="list_preference",
+        verbose_name=_("user"),
+    )
+    #: The chosen columns' keys, e.g. ``["status", "due", "province"]``; the text is always shown.
+    columns = models.JSONField(_("columns"), default=list)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("list preference")
+        verbose_name_plural = _("list preferences")
+
+    def __str__(self):
+        return str(self.user)
 
 
 # Defined with the reporting code it belongs to; imported here so Django registers the model.

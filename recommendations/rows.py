@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 
 from tracker.widgets import esc
 
+from . import list_columns
 from .deadlines import meaning
 from .models import Priority, Status
 
 TEXT_SHOWN = 140
 GROUP_TITLE_SHOWN = 40
+NONE = '<span class="muted">—</span>'
 
 
 def shortened(text: str, length: int) -> str:
@@ -56,9 +58,21 @@ def due_cell(recommendation, today=None, date_format=None) -> SafeString:
 
 
 class ListRows:
-    """The rows of one page of the list; ``render(recommendations)`` gives their HTML."""
+    """The rows of one page of the list; ``render(recommendations)`` gives their HTML.
 
-    def __init__(self, *, list_query: str, first_position: int, selectable: bool, selected_ids):
+    ``columns``: the user's chosen columns after the text (``list_columns``), the defaults when
+    not given. Each cell's opening tag is written once per page; the second line under the
+    text names the province, the unit and the group unless they have columns of their own."""
+
+    def __init__(
+        self,
+        *,
+        list_query: str,
+        first_position: int,
+        selectable: bool,
+        selected_ids,
+        columns=None,
+    ):
         self.back = quote(list_query, safe="/")
         self.first_position = first_position
         self.selectable = selectable
@@ -66,6 +80,8 @@ class ListRows:
         self.today = timezone.localdate()
         self.date_format = formats.get_format("SHORT_DATE_FORMAT")
         self.due_cells = {}  # rows due the same day in the same state share their cell
+        self.dates = {}  # likewise the created and updated days
+        self.group_cells = {}
         # Every row's link is this address with its own id: reversed once, not 50 times.
         self.detail_url = reverse("recommendations:detail", args=[0]).removesuffix("0/")
         # The badge of each status and the marker of each priority, written once per page.
@@ -81,13 +97,26 @@ class ListRows:
         }
         self.select_label = esc(_("Select recommendation no. %(number)s"))
         # Translated once per page, escaped where they are written.
-        self.labels = {
-            "status": esc(_("Status")),
-            "due": esc(_("Due date")),
-            "priority": esc(_("Priority")),
-            "no_unit": _("no unit yet"),
-            "group": _("Group"),
+        self.labels = {"no_unit": _("no unit yet"), "group": _("Group")}
+        if columns is None:
+            columns = list_columns.chosen(list_columns.DEFAULT_KEYS)
+        keys = {column.key for column in columns}
+        self.meta_parts = tuple(key for key in ("province", "unit", "group") if key not in keys)
+        self.meta_all = len(self.meta_parts) == 3
+        writers = {
+            "status": self.status,
+            "due": self.due,
+            "priority": self.priority,
+            "province": self.province,
+            "unit": self.unit,
+            "group": self.group_cell,
+            "created": self.created,
+            "updated": self.updated,
         }
+        self.cells = tuple(
+            (f'<td class="{c.key}-cell" data-label="{esc(c.label)}">', writers[c.key])
+            for c in columns
+        )
 
     def render(self, recommendations) -> SafeString:
         return mark_safe(  # each row escapes what it writes (see ``row``)
@@ -98,23 +127,76 @@ class ListRows:
         )
 
     def row(self, recommendation, position: int) -> str:
-        labels = self.labels
-        status, priority = recommendation.status, recommendation.priority
-        unit = recommendation.responsible_unit
         select = self.select_cell(recommendation) if self.selectable else ""
+        cells = "".join([f"{opening}{write(recommendation)}</td>" for opening, write in self.cells])
         return (
             f'<tr class="list-row">{select}<td class="text-cell"><a class="row-link" '
             f'href="{self.detail_url}{recommendation.pk}/?back={self.back}&amp;pos={position}">'
             f"{esc(shortened(recommendation.text, TEXT_SHOWN))}</a>"
-            f'<span class="row-meta">{esc(recommendation.province.name)} · '
-            f"{esc(unit.name if unit else labels['no_unit'])}{self.group(recommendation)}</span>"
-            f'</td><td class="status-cell" data-label="{labels["status"]}">'
-            f"{self.badges.get(status) or esc(status)}"
-            f'</td><td class="due-cell" data-label="{labels["due"]}">'
-            f"{self.due(recommendation)}</td>"
-            f'<td class="priority-cell" data-label="{labels["priority"]}">'
-            f"{self.markers.get(priority) or esc(priority)}</td></tr>"
+            f"{self.meta(recommendation)}</td>{cells}</tr>"
         )
+
+    def meta(self, recommendation) -> str:
+        """The quiet second line: province · unit · group, each unless it has its column."""
+        unit = recommendation.responsible_unit
+        unit_name = esc(unit.name if unit else self.labels["no_unit"])
+        if self.meta_all:  # the default columns: the line as it always was
+            return (
+                f'<span class="row-meta">{esc(recommendation.province.name)} · '
+                f"{unit_name}{self.group(recommendation)}</span>"
+            )
+        parts = []
+        if "province" in self.meta_parts:
+            parts.append(esc(recommendation.province.name))
+        if "unit" in self.meta_parts:
+            parts.append(unit_name)
+        if "group" in self.meta_parts and recommendation.group_id:
+            parts.append(self.group_link(recommendation))
+        return f'<span class="row-meta">{" · ".join(parts)}</span>' if parts else ""
+
+    def status(self, recommendation) -> str:
+        status = recommendation.status
+        return self.badges.get(status) or esc(status)
+
+    def priority(self, recommendation) -> str:
+        priority = recommendation.priority
+        return self.markers.get(priority) or esc(priority)
+
+    def province(self, recommendation) -> str:
+        return esc(recommendation.province.name)
+
+    def unit(self, recommendation) -> str:
+        unit = recommendation.responsible_unit
+        if unit is None:
+            return f'<span class="muted">{esc(self.labels["no_unit"])}</span>'
+        return esc(unit.name)
+
+    def group_cell(self, recommendation) -> str:
+        if not recommendation.group_id:
+            return NONE
+        if recommendation.group_id not in self.group_cells:
+            group = recommendation.group
+            self.group_cells[recommendation.group_id] = (
+                f'<a href="{esc(group.get_absolute_url())}">'
+                f"{esc(shortened(group.title, GROUP_TITLE_SHOWN))}</a>"
+            )
+        return self.group_cells[recommendation.group_id]
+
+    def created(self, recommendation) -> str:
+        return self.day(recommendation.created_at)
+
+    def updated(self, recommendation) -> str:
+        return self.day(recommendation.updated_at)
+
+    def day(self, moment) -> str:
+        """A timestamp's day in Vietnam (dd/mm/yyyy), as a ``<time>``."""
+        day = timezone.localdate(moment)
+        if day not in self.dates:
+            self.dates[day] = (
+                f'<time datetime="{day.isoformat()}">'
+                f"{dateformat.format(day, self.date_format)}</time>"
+            )
+        return self.dates[day]
 
     def due(self, recommendation) -> str:
         key = (recommendation.due_date, recommendation.status, recommendation.on_hold_since)
@@ -133,10 +215,11 @@ class ListRows:
         )
 
     def group(self, recommendation) -> str:
-        if not recommendation.group_id:
-            return ""
+        return f" · {self.group_link(recommendation)}" if recommendation.group_id else ""
+
+    def group_link(self, recommendation) -> str:
         title = shortened(recommendation.group.title, GROUP_TITLE_SHOWN)
         return (
-            f' · <a href="{esc(recommendation.group.get_absolute_url())}">'
+            f'<a href="{esc(recommendation.group.get_absolute_url())}">'
             f"{esc(self.labels['group'])}: {esc(title)}</a>"
         )

@@ -15,6 +15,8 @@ takes keyword arguments only and is named ``<entity>_<action>``.
   the write refuses a row whose version changed since it was read.
 - Synthetic data (``recommendations_bulk_load``, ``status_changes_bulk_load``): fictitious
   rows for the benchmarks, loaded whole.
+- A user's own columns of the triage list (``list_columns_save``, ``list_columns_reset``):
+  the keys checked against ``list_columns``; only ever the given user's preference.
 """
 
 import datetime
@@ -36,10 +38,17 @@ from tracker.bulk import (
     replace_links,
 )
 
-from . import access, deadlines, notifications, workdays
+from . import access, deadlines, list_columns, notifications, workdays
 from .documents import evidence_attach_files
 from .lifecycle import NEEDS_UNIT, Transition, get_transition
-from .models import EntryKind, Recommendation, ReplyDocument, Status, StatusChange
+from .models import (
+    EntryKind,
+    ListPreference,
+    Recommendation,
+    ReplyDocument,
+    Status,
+    StatusChange,
+)
 
 M2M_FIELDS = ["obstacles", "fields", "addressed_to", "supporting_units"]
 TRIAGE_FIELDS = ["responsible_unit", "priority", "due_date"]
@@ -794,3 +803,32 @@ def recommendation_resume(
             kind=EntryKind.RESUME,
         )
     return locked
+
+
+# --- The triage list's columns, each user's own ----------------------------------------------
+
+
+def _signed_in(user) -> None:
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to choose the list's columns."))
+
+
+def list_columns_save(*, user, columns) -> ListPreference:
+    """Keep ``user``'s choice of the triage list's columns, in the order given. Unknown keys
+    or a key given twice are refused with what is wrong, and nothing is saved."""
+    _signed_in(user)
+    columns = list(columns)
+    problems = list_columns.problems(columns)
+    if problems:
+        raise ValidationError(problems, code="invalid_columns")
+    preference, _created = ListPreference.objects.update_or_create(
+        user=user, defaults={"columns": columns}
+    )
+    return preference
+
+
+def list_columns_reset(*, user) -> None:
+    """Back to the default columns: ``user``'s choice is forgotten, so a later change of the
+    defaults reaches them too."""
+    _signed_in(user)
+    ListPreference.objects.filter(user=user).delete()

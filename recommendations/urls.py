@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_evidence, work_views
+from . import views, views_columns, views_evidence, work_views
 from .reporting import views as reports
 
 app_name = "recommendations"
@@ -20,6 +20,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path("recommendations/bulk/", views.recommendations_bulk, name="bulk"),
+    path("recommendations/columns/", views_columns.list_columns_view, name="list_columns"),
     path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="detail"),
     path("recommendations/<int:pk>/status/", views.recommendation_move, name="move"),
     path("recommendations/<int:pk>/note/", views.recommendation_note, name="note"),

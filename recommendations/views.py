@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +26,7 @@ from surveys.models import Finding, Theme, Visit
 from tracker import reference
 from tracker.views import FilteredListView
 
-from . import access, exports, workdays
+from . import access, exports, list_columns, workdays
 from .filters import ALL_PROVINCES, NOT_ASSIGNED, RecommendationFilter
 from .forms import (
     BulkTriageForm,
@@ -202,8 +203,14 @@ class RecommendationListView(FilteredListView):
     partial_template_name = "recommendations/includes/recommendation_results.html"
     default_ordering = "-updated"
 
+    @cached_property
+    def columns(self):
+        """The columns this user has chosen after the text (``list_columns``): one query."""
+        return list_columns.columns_of(self.request.user)
+
     def get_queryset(self):
-        rows = Recommendation.objects.for_list_page()
+        # The chosen columns' fields come in the same query as the rest of the row.
+        rows = Recommendation.objects.for_list_page(*list_columns.row_fields(self.columns))
         # The lifecycle rank (a CASE over the nine statuses) only when sorting by status.
         if any(value.lstrip("-") == "status" for value in self.request.GET.getlist("ordering")):
             rows = rows.with_status_rank()
@@ -268,8 +275,21 @@ class RecommendationListView(FilteredListView):
             first_position=page.start_index() - 1 if page else 0,
             selectable="bulk" in context,
             selected_ids=context.get("selected_ids"),
+            columns=self.columns,
         ).render(context["object_list"])
+        context.update(self.columns_context(context["list_query"]))
         return context
+
+    def columns_context(self, list_query: str) -> dict:
+        """The headings of the chosen columns and the "Choose columns" form: a box for every
+        optional column, in the table's order, and the way back to this very list."""
+        chosen = {column.key for column in self.columns}
+        url = reverse("recommendations:list")
+        return {
+            "list_columns": self.columns,
+            "column_choices": [(column, column.key in chosen) for column in list_columns.COLUMNS],
+            "columns_next": f"{url}?{list_query}" if list_query else url,
+        }
 
 
 class RecommendationExportView(FilterMixin, View):

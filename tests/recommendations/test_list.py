@@ -374,15 +374,16 @@ def test_query_count_does_not_depend_on_page_size_or_data(
 
 
 def test_plain_list_query_count_is_pinned(staff_client, django_assert_num_queries):
-    # session, user, the user's roles, count, the page's rows (one query on the first pages;
-    # a deep page takes its ids first: tests/tracker/test_pages.py), the choices of the five
-    # model filters (the group's: issue 12; see test_list_workflow.py for the other roles). The
-    # bulk bar offers its statuses from the lifecycle; its form's unit list is on the
-    # confirmation page only.
+    # session, user, the user's roles, the user's columns (by primary key, one query whether
+    # or not they chose any: test_list_columns.py), count, the page's rows (one query on the
+    # first pages; a deep page takes its ids first: tests/tracker/test_pages.py), the choices
+    # of the five model filters (the group's: issue 12; see test_list_workflow.py for the other
+    # roles). The bulk bar offers its statuses from the lifecycle; its form's unit list is on
+    # the confirmation page only.
     staff_client.get(URL)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         staff_client.get(URL, {"page_size": 10})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         staff_client.get(URL, {"page_size": 50})
 
 

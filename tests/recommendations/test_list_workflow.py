@@ -392,15 +392,15 @@ def test_bulk_is_post_only(staff_client):
 @pytest.mark.parametrize(
     ("who", "params", "expected"),
     [
-        # session, user, the user's roles, count, the page's rows, the choices of the
-        # five model filters (the group's: issue 12), and…
+        # session, user, the user's roles, the user's columns, count, the page's rows, the
+        # choices of the five model filters (the group's: issue 12), and…
         # (the bulk bar's statuses come from the lifecycle: no query; the units of the bulk
         # form are on its confirmation page)
-        ("ministry_user", {}, 10),  # …nothing more
-        ("ministry_user", {"mine": "unit", "province": "22"}, 11),  # …the chosen province
-        ("officer_qn", {}, 12),  # …the officer's province binding and its name for the chip
-        ("officer_qn", {"scope": "all"}, 11),  # …the binding only
-        ("plain_user", {}, 10),  # …nothing more
+        ("ministry_user", {}, 11),  # …nothing more
+        ("ministry_user", {"mine": "unit", "province": "22"}, 12),  # …the chosen province
+        ("officer_qn", {}, 13),  # …the officer's province binding and its name for the chip
+        ("officer_qn", {"scope": "all"}, 12),  # …the binding only
+        ("plain_user", {}, 11),  # …nothing more
     ],
 )
 def test_list_query_count_is_fixed_for_every_role(

@@ -37,6 +37,7 @@ def test_services_are_named_entity_action():
                 "recommendation",
                 "recommendations",
                 "status",
+                "list",  # list_columns_*: a user's columns of the triage list
             ), function.__name__
 
 
