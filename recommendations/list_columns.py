@@ -10,6 +10,9 @@ cells) and the services (the known keys).
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -70,13 +73,31 @@ def chosen(keys) -> tuple[Column, ...]:
 
 
 def columns_of(user) -> tuple[Column, ...]:
-    """The columns ``user`` has chosen, or the defaults: one query by primary key (none for
-    an anonymous user)."""
+    """The columns ``user`` has chosen, or the defaults: kept in the shared cache for
+    ``CHOICES_CACHE_SECONDS`` (the services forget it when the choice changes), else one query
+    by primary key; none for an anonymous user."""
     saved = None
     if user is not None and user.is_authenticated:
-        saved = ListPreference.objects.filter(pk=user.pk).values_list("columns", flat=True)[:1]
-        saved = next(iter(saved), None)
+        timeout = settings.CHOICES_CACHE_SECONDS
+        kept = cache.get(_cache_key(user)) if timeout > 0 else None
+        if kept is None:
+            rows = ListPreference.objects.filter(pk=user.pk).values_list("columns", flat=True)
+            kept = {"columns": next(iter(rows[:1]), None)}  # None: nothing chosen
+            if timeout > 0:
+                cache.set(_cache_key(user), kept, timeout)
+        saved = kept["columns"]
     return chosen(saved if isinstance(saved, list) else DEFAULT_KEYS)
+
+
+def forget(user) -> None:
+    """``user``'s choice changed: read it again, now and once the change commits (a page
+    drawn meanwhile may have kept the old one)."""
+    cache.delete(_cache_key(user))
+    transaction.on_commit(lambda: cache.delete(_cache_key(user)))
+
+
+def _cache_key(user) -> str:
+    return f"list-columns:{user.pk}"
 
 
 def row_fields(columns) -> tuple[str, ...]:

@@ -824,6 +824,7 @@ def list_columns_save(*, user, columns) -> ListPreference:
     preference, _created = ListPreference.objects.update_or_create(
         user=user, defaults={"columns": columns}
     )
+    list_columns.forget(user)
     return preference
 
 
@@ -832,3 +833,4 @@ def list_columns_reset(*, user) -> None:
     defaults reaches them too."""
     _signed_in(user)
     ListPreference.objects.filter(user=user).delete()
+    list_columns.forget(user)

@@ -281,6 +281,34 @@ def test_the_preference_costs_one_query_by_primary_key(staff_client, ministry_us
     assert "LIMIT 1" in asked[0]
 
 
+def test_with_the_shared_cache_the_choice_costs_no_query_and_a_change_shows_at_once(
+    settings, staff_client, ministry_user, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    settings.CHOICES_CACHE_SECONDS = 600
+    cache.clear()
+
+    def asked() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(URL)
+        sql = [q["sql"] for q in captured.captured_queries]
+        return response, sum("listpreference" in q.lower() for q in sql)
+
+    assert asked()[1] == 1
+    response, queries = asked()
+    assert queries == 0 and [c.key for c in response.context["list_columns"]] == [*DEFAULT_KEYS]
+    with django_capture_on_commit_callbacks(execute=True):
+        list_columns_save(user=ministry_user, columns=["province", "status"])
+    response, _queries = asked()
+    assert [c.key for c in response.context["list_columns"]] == ["province", "status"]
+    with django_capture_on_commit_callbacks(execute=True):
+        list_columns_reset(user=ministry_user)
+    response, _queries = asked()
+    assert [c.key for c in response.context["list_columns"]] == [*DEFAULT_KEYS]
+    cache.clear()
+
+
 # --- the rows ---------------------------------------------------------------------------------
 
 
