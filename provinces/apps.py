@@ -10,6 +10,8 @@ class ProvincesConfig(AppConfig):
     def ready(self):
         from tracker import reference
 
+        from . import roles
         from .models import Province
 
         reference.watch(Province)  # the filter forms' cached choices
+        roles.watch_memberships()

@@ -7,16 +7,47 @@ answers "who is this user", which the lower apps (the reference-data import, the
 need without importing the app above them.
 """
 
+from django.conf import settings
+from django.core.cache import cache
+
+from tracker.versions import SharedVersion
+
 ADMIN = "Quản trị"
 MINISTRY_STAFF = "Cán bộ Bộ"
 PROVINCIAL_OFFICER = "Cán bộ tỉnh"
 
+#: Raised by any change of who is in which group, or of a group (``watch_memberships``).
+_MEMBERSHIPS = SharedVersion("roles:version")
+
 
 def _group_names(user) -> frozenset[str]:
-    # Cached on the user object: a page asks several times per request.
+    # Kept on the user object (a page asks several times per request) and, between changes of
+    # membership, in the shared cache: one query fewer on every page. A change raises the
+    # version in the key once it commits, so a revoked role is gone on the next request.
     if not hasattr(user, "_tracker_groups"):
-        user._tracker_groups = frozenset(user.groups.values_list("name", flat=True))
+        timeout = settings.ROLES_CACHE_SECONDS
+        key = f"roles:{_MEMBERSHIPS.get()}:{user.pk}" if timeout > 0 and user.pk else None
+        names = cache.get(key) if key else None
+        if names is None:
+            names = frozenset(user.groups.values_list("name", flat=True))
+            if key:
+                cache.set(key, names, timeout)
+        user._tracker_groups = names
     return user._tracker_groups
+
+
+def watch_memberships() -> None:
+    """Forget the kept group names when a user joins or leaves a group (from either side) or
+    a group is renamed or deleted."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    changed = _MEMBERSHIPS.bump_on_commit
+    through = get_user_model().groups.through
+    m2m_changed.connect(changed, sender=through, dispatch_uid="roles-memberships")
+    post_save.connect(changed, sender=Group, dispatch_uid="roles-group-save")
+    post_delete.connect(changed, sender=Group, dispatch_uid="roles-group-delete")
 
 
 def is_admin(user) -> bool:

@@ -408,3 +408,6 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
 RECORD_CACHE_SECONDS = int(os.environ.get("RECORD_CACHE_SECONDS", "600"))
 # The triage list's counts per filter, kept under the same versions (0 counts every time).
 LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))
+# Each user's groups (their roles), kept in the shared cache until a membership or a group
+# changes (provinces/roles.py); 0 asks the database on every request.
+ROLES_CACHE_SECONDS = int(os.environ.get("ROLES_CACHE_SECONDS", "600"))
