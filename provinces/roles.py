@@ -25,7 +25,7 @@ def _group_names(user) -> frozenset[str]:
     # membership, in the shared cache: one query fewer on every page. A change raises the
     # version in the key once it commits, so a revoked role is gone on the next request.
     if not hasattr(user, "_tracker_groups"):
-        timeout = settings.ROLES_CACHE_SECONDS
+        timeout = settings.USER_CACHE_SECONDS
         key = f"roles:{_MEMBERSHIPS.get()}:{user.pk}" if timeout > 0 and user.pk else None
         names = cache.get(key) if key else None
         if names is None:

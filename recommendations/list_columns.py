@@ -74,11 +74,11 @@ def chosen(keys) -> tuple[Column, ...]:
 
 def columns_of(user) -> tuple[Column, ...]:
     """The columns ``user`` has chosen, or the defaults: kept in the shared cache for
-    ``CHOICES_CACHE_SECONDS`` (the services forget it when the choice changes), else one query
+    ``USER_CACHE_SECONDS`` (the services forget it when the choice changes), else one query
     by primary key; none for an anonymous user."""
     saved = None
     if user is not None and user.is_authenticated:
-        timeout = settings.CHOICES_CACHE_SECONDS
+        timeout = settings.USER_CACHE_SECONDS
         kept = cache.get(_cache_key(user)) if timeout > 0 else None
         if kept is None:
             rows = ListPreference.objects.filter(pk=user.pk).values_list("columns", flat=True)

@@ -408,6 +408,7 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
 RECORD_CACHE_SECONDS = int(os.environ.get("RECORD_CACHE_SECONDS", "600"))
 # The triage list's counts per filter, kept under the same versions (0 counts every time).
 LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))
-# Each user's groups (their roles), kept in the shared cache until a membership or a group
-# changes (provinces/roles.py); 0 asks the database on every request.
-ROLES_CACHE_SECONDS = int(os.environ.get("ROLES_CACHE_SECONDS", "600"))
+# What is kept per user in the shared cache until it changes: their groups (their roles,
+# provinces/roles.py) and their chosen list columns (recommendations/list_columns.py); 0 asks
+# the database on every request.
+USER_CACHE_SECONDS = int(os.environ.get("USER_CACHE_SECONDS", "600"))

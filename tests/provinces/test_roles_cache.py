@@ -19,7 +19,7 @@ LIST = reverse("recommendations:list")
 
 @pytest.fixture
 def cached(settings):
-    settings.ROLES_CACHE_SECONDS = 600
+    settings.USER_CACHE_SECONDS = 600
     cache.clear()
     yield
     cache.clear()

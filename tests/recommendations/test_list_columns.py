@@ -286,7 +286,7 @@ def test_with_the_shared_cache_the_choice_costs_no_query_and_a_change_shows_at_o
 ):
     from django.core.cache import cache
 
-    settings.CHOICES_CACHE_SECONDS = 600
+    settings.USER_CACHE_SECONDS = 600
     cache.clear()
 
     def asked() -> int:
