@@ -35,7 +35,7 @@ def _similar_computed_every_time(settings):
     settings.DASHBOARD_CACHE_SECONDS = 0  # on in tests/recommendations/test_dashboard_cache.py
     settings.RECORD_CACHE_SECONDS = 0  # on in tests/recommendations/test_record_cache.py
     settings.LIST_COUNT_CACHE_SECONDS = 0  # on in tests/recommendations/test_list_count_cache.py
-    settings.USER_CACHE_SECONDS = 0  # on in tests/provinces/test_roles_cache.py, test_list_columns.py
+    settings.USER_CACHE_SECONDS = 0  # on in test_roles_cache.py and test_list_columns.py
 
 
 @pytest.fixture
