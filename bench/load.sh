@@ -8,6 +8,9 @@
 # THINK_MS=0 sends each connection's next request as soon as the last one is answered (a stress
 # test); THINK_MS=5000 pauses about 5 s between a connection's requests, like people reading.
 #
+# Set REDIS_URL to measure with the shared cache production has: without it, DEBUG off keeps
+# nothing between requests (tracker/settings.py, SHARED_CACHE).
+#
 # Uses the database as it is (generate the data first: manage.py generate_synthetic_data);
 # needs wrk (Debian package "wrk"). Prints p50/p95/p99 and the number of errors.
 set -euo pipefail

@@ -389,26 +389,39 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Values kept in the cache between requests (below, each *_CACHE_SECONDS) are keyed by version
+# numbers every change raises (tracker/versions.py), which every process must see: with Redis
+# they do. The local-memory default lives in one process – right for `make run` (one process,
+# DEBUG on), wrong for gunicorn's several workers, where one worker would not see another's
+# changes (a role taken away, a saved recommendation). So without REDIS_URL and with DEBUG off
+# they default to 0 (off); each may still be set explicitly.
+SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+
+
+def _kept_seconds(name: str, default: int) -> int:
+    return int(os.environ.get(name, default if SHARED_CACHE or DEBUG else 0))
+
+
 # The public progress page /cong-khai/ (no sign-in). PUBLIC_PAGE=0 turns it off (404).
 PUBLIC_PAGE = env_bool("PUBLIC_PAGE", True)
 #: Seconds the public page's figures stay cached (a change to a recommendation clears them).
-PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+PUBLIC_PAGE_CACHE_SECONDS = _kept_seconds("PUBLIC_PAGE_CACHE_SECONDS", 600)
 # A recommendation page's "similar" suggestions are kept this long in the shared cache (ids and
 # scores; any saved recommendation makes new keys). 0 computes them on every view.
-SIMILAR_CACHE_SECONDS = int(os.environ.get("SIMILAR_CACHE_SECONDS", "300"))
+SIMILAR_CACHE_SECONDS = _kept_seconds("SIMILAR_CACHE_SECONDS", 300)
 # The filter forms' reference lists (provinces, units, fields, delegations, groups) are kept in
 # the shared cache until one of them is saved (tracker/reference.py); this bounds how long a
 # bulk write that sends no signal could leave a list stale.
-CHOICES_CACHE_SECONDS = int(os.environ.get("CHOICES_CACHE_SECONDS", "600"))
+CHOICES_CACHE_SECONDS = _kept_seconds("CHOICES_CACHE_SECONDS", 600)
 # Today's dashboard counts are kept this long in the shared cache, under the data version every
 # saved recommendation, history entry and import raises (0 counts them on every view).
-DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
+DASHBOARD_CACHE_SECONDS = _kept_seconds("DASHBOARD_CACHE_SECONDS", 600)
 # A recommendation page's record (facts, history, evidence) is kept this long in the shared
 # cache, under its version and the data and reference versions (0 draws it on every view).
-RECORD_CACHE_SECONDS = int(os.environ.get("RECORD_CACHE_SECONDS", "600"))
+RECORD_CACHE_SECONDS = _kept_seconds("RECORD_CACHE_SECONDS", 600)
 # The triage list's counts per filter, kept under the same versions (0 counts every time).
-LIST_COUNT_CACHE_SECONDS = int(os.environ.get("LIST_COUNT_CACHE_SECONDS", "600"))
+LIST_COUNT_CACHE_SECONDS = _kept_seconds("LIST_COUNT_CACHE_SECONDS", 600)
 # What is kept per user in the shared cache until it changes: their groups (their roles,
 # provinces/roles.py) and their chosen list columns (recommendations/list_columns.py); 0 asks
 # the database on every request.
-USER_CACHE_SECONDS = int(os.environ.get("USER_CACHE_SECONDS", "600"))
+USER_CACHE_SECONDS = _kept_seconds("USER_CACHE_SECONDS", 600)

@@ -37,7 +37,16 @@ def test_local_time_is_ho_chi_minh():
 
 
 def _reload_settings(monkeypatch, **env):
-    for key in ["DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DB_POOL", "CONN_MAX_AGE"]:
+    for key in [
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "DB_POOL",
+        "CONN_MAX_AGE",
+        "REDIS_URL",
+        "RECORD_CACHE_SECONDS",
+    ]:
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -113,3 +122,31 @@ def test_production_reads_hosts_from_the_environment(monkeypatch):
     assert module.DEBUG is False
     assert module.ALLOWED_HOSTS == ["a.gov.vn", "b.gov.vn"]
     assert os.environ.get("DEBUG") != "0"  # the environment was restored
+
+
+KEPT = [
+    "PUBLIC_PAGE_CACHE_SECONDS",
+    "SIMILAR_CACHE_SECONDS",
+    "CHOICES_CACHE_SECONDS",
+    "DASHBOARD_CACHE_SECONDS",
+    "RECORD_CACHE_SECONDS",
+    "LIST_COUNT_CACHE_SECONDS",
+    "USER_CACHE_SECONDS",
+]
+
+
+def test_values_kept_between_requests_need_a_cache_every_process_shares(monkeypatch):
+    """Each gunicorn worker has its own local-memory cache: a role taken away in one would
+    live on in another's. Without Redis, production keeps nothing between requests."""
+    production = {"DEBUG": "0", "SECRET_KEY": "x" * 50}
+    alone = _reload_settings(monkeypatch, **production)
+    assert alone.SHARED_CACHE is False
+    assert all(getattr(alone, name) == 0 for name in KEPT)
+    shared = _reload_settings(monkeypatch, **production, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert shared.CACHES["default"]["BACKEND"] == "tracker.cache.RedisCache"
+    assert shared.USER_CACHE_SECONDS == shared.RECORD_CACHE_SECONDS == 600
+    assert shared.SIMILAR_CACHE_SECONDS == 300
+    development = _reload_settings(monkeypatch)  # `make run`: one process
+    assert development.USER_CACHE_SECONDS == 600
+    chosen = _reload_settings(monkeypatch, **production, RECORD_CACHE_SECONDS="30")
+    assert chosen.RECORD_CACHE_SECONDS == 30 and chosen.USER_CACHE_SECONDS == 0
