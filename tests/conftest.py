@@ -39,6 +39,19 @@ def _similar_computed_every_time(settings):
 
 
 @pytest.fixture
+def cached(request, settings):
+    """Turns on the cache kept between requests that the test module names in ``CACHE_ON``
+    (a ``*_CACHE_SECONDS`` setting), on an empty cache: the suite runs with them off."""
+    from django.core.cache import cache
+
+    name = request.module.CACHE_ON
+    setattr(settings, name, 300 if name == "SIMILAR_CACHE_SECONDS" else 600)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def seeded_transactional_db(transactional_db, django_db_serialized_rollback):
     """A transactional database holding the roles (restored by serialized rollback) and the seed."""
     call_command("load_seed", verbosity=0)

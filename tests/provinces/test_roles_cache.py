@@ -5,7 +5,6 @@ membership, or by renaming the group."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,12 +16,8 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("recommendations:list")
 
 
-@pytest.fixture
-def cached(settings):
-    settings.USER_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "USER_CACHE_SECONDS"
 
 
 def _fresh(user):

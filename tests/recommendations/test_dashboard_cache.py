@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,12 +22,8 @@ DASHBOARD = reverse("recommendations:dashboard")
 SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "samples" / "visit_notes_sample.csv"
 
 
-@pytest.fixture
-def cached(settings):
-    settings.DASHBOARD_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "DASHBOARD_CACHE_SECONDS"
 
 
 def _cards(client) -> tuple[dict, int]:

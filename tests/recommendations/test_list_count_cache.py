@@ -2,7 +2,6 @@
 a committed change, another filter, another day or a user-relative filter counts again."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,12 +17,8 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("recommendations:list")
 
 
-@pytest.fixture
-def cached(settings):
-    settings.LIST_COUNT_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "LIST_COUNT_CACHE_SECONDS"
 
 
 def _count(client, params) -> tuple[int, list[str]]:

@@ -3,7 +3,6 @@ then read with no query for it; any change that commits – a move, a note, a re
 document – shows on the next view."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,12 +14,8 @@ from tracker import reference
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cached(settings):
-    settings.RECORD_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "RECORD_CACHE_SECONDS"
 
 
 def _facts(page: str) -> str:

@@ -2,7 +2,6 @@
 are the ones computed, cost one query to show again, and never show a suggestion closed since."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,12 +14,8 @@ BAC_NINH_TRAINING = "2025-bac-ninh-kn-02"
 HAI_PHONG_TRAINING = "2025-hai-phong-kn-03"
 
 
-@pytest.fixture
-def cached(settings):
-    settings.SIMILAR_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "SIMILAR_CACHE_SECONDS"
 
 
 def _keys(found):

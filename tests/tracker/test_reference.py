@@ -18,12 +18,8 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("recommendations:list")
 
 
-@pytest.fixture
-def cached(settings):
-    settings.CHOICES_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
+#: The cache the ``cached`` fixture (tests/conftest.py) turns on.
+CACHE_ON = "CHOICES_CACHE_SECONDS"
 
 
 def _queries(client, url=LIST):
