@@ -8,8 +8,8 @@ need without importing the app above them.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 
+from tracker.cache import kept
 from tracker.versions import SharedVersion
 
 ADMIN = "Quản trị"
@@ -25,14 +25,11 @@ def _group_names(user) -> frozenset[str]:
     # membership, in the shared cache: one query fewer on every page. A change raises the
     # version in the key once it commits, so a revoked role is gone on the next request.
     if not hasattr(user, "_tracker_groups"):
-        timeout = settings.USER_CACHE_SECONDS
-        key = f"roles:{_MEMBERSHIPS.get()}:{user.pk}" if timeout > 0 and user.pk else None
-        names = cache.get(key) if key else None
-        if names is None:
-            names = frozenset(user.groups.values_list("name", flat=True))
-            if key:
-                cache.set(key, names, timeout)
-        user._tracker_groups = names
+        user._tracker_groups = kept(
+            settings.USER_CACHE_SECONDS,
+            lambda: f"roles:{_MEMBERSHIPS.get()}:{user.pk}" if user.pk else None,
+            lambda: frozenset(user.groups.values_list("name", flat=True)),
+        )
     return user._tracker_groups
 
 

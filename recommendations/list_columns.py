@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tracker.cache import kept
+
 from .models import ListPreference
 
 
@@ -78,14 +80,12 @@ def columns_of(user) -> tuple[Column, ...]:
     by primary key; none for an anonymous user."""
     saved = None
     if user is not None and user.is_authenticated:
-        timeout = settings.USER_CACHE_SECONDS
-        kept = cache.get(_cache_key(user)) if timeout > 0 else None
-        if kept is None:
+
+        def read():
             rows = ListPreference.objects.filter(pk=user.pk).values_list("columns", flat=True)
-            kept = {"columns": next(iter(rows[:1]), None)}  # None: nothing chosen
-            if timeout > 0:
-                cache.set(_cache_key(user), kept, timeout)
-        saved = kept["columns"]
+            return {"columns": next(iter(rows[:1]), None)}  # None: nothing chosen
+
+        saved = kept(settings.USER_CACHE_SECONDS, _cache_key(user), read)["columns"]
     return chosen(saved if isinstance(saved, list) else DEFAULT_KEYS)
 
 

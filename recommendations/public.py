@@ -18,7 +18,6 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from provinces.models import Province
+from tracker.cache import kept
 from tracker.versions import SharedVersion
 
 from .models import (
@@ -87,12 +87,11 @@ def data_version() -> int:
 
 
 def _cached(name: str, compute):
-    key = f"public-page:{data_version()}:{translation.get_language()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
-    return value
+    return kept(
+        settings.PUBLIC_PAGE_CACHE_SECONDS,
+        lambda: f"public-page:{data_version()}:{translation.get_language()}:{name}",
+        compute,
+    )
 
 
 # --- what is public ----------------------------------------------------------------------------

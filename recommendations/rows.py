@@ -102,7 +102,6 @@ class ListRows:
             columns = list_columns.chosen(list_columns.DEFAULT_KEYS)
         keys = {column.key for column in columns}
         self.meta_parts = tuple(key for key in ("province", "unit", "group") if key not in keys)
-        self.meta_all = len(self.meta_parts) == 3
         writers = {
             "status": self.status,
             "due": self.due,
@@ -138,18 +137,12 @@ class ListRows:
 
     def meta(self, recommendation) -> str:
         """The quiet second line: province · unit · group, each unless it has its column."""
-        unit = recommendation.responsible_unit
-        unit_name = esc(unit.name if unit else self.labels["no_unit"])
-        if self.meta_all:  # the default columns: the line as it always was
-            return (
-                f'<span class="row-meta">{esc(recommendation.province.name)} · '
-                f"{unit_name}{self.group(recommendation)}</span>"
-            )
         parts = []
         if "province" in self.meta_parts:
             parts.append(esc(recommendation.province.name))
         if "unit" in self.meta_parts:
-            parts.append(unit_name)
+            unit = recommendation.responsible_unit
+            parts.append(esc(unit.name if unit else self.labels["no_unit"]))
         if "group" in self.meta_parts and recommendation.group_id:
             parts.append(self.group_link(recommendation))
         return f'<span class="row-meta">{" · ".join(parts)}</span>' if parts else ""
@@ -213,9 +206,6 @@ class ListRows:
             f'data-targets="{esc(getattr(recommendation, "bulk_targets", ""))}"{checked}>'
             f'<span class="visually-hidden">{label}</span></label></td>'
         )
-
-    def group(self, recommendation) -> str:
-        return f" · {self.group_link(recommendation)}" if recommendation.group_id else ""
 
     def group_link(self, recommendation) -> str:
         title = shortened(recommendation.group.title, GROUP_TITLE_SHOWN)

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Textarea
@@ -24,6 +23,7 @@ from django_filters.views import FilterMixin
 
 from surveys.models import Finding, Theme, Visit
 from tracker import reference
+from tracker.cache import kept
 from tracker.views import FilteredListView
 
 from . import access, exports, list_columns, workdays
@@ -170,14 +170,17 @@ def _today_counts(today) -> dict:
     (most of the page's time at 100,000 rows), kept in the shared cache under ``data_state``
     (the names of provinces, units and fields are in it too) for at most
     ``DASHBOARD_CACHE_SECONDS``. Plain values: labels are translated when the page is built."""
-    key = f"dashboard-today:{data_state(today)}"
-    timeout = settings.DASHBOARD_CACHE_SECONDS
-    counts = cache.get(key) if timeout > 0 else None
-    if counts is not None:
-        return counts
+    return kept(
+        settings.DASHBOARD_CACHE_SECONDS,
+        lambda: f"dashboard-today:{data_state(today)}",
+        partial(_count_today, today),
+    )
+
+
+def _count_today(today) -> dict:
     recommendations = Recommendation.objects.all()
     by_status = recommendations.count_by_status()
-    counts = {
+    return {
         "summary": recommendations.summary(today, status_counts=by_status),
         "status": [(status.value, count) for status, count in by_status],
         "province": [(p.name, p.code, n) for p, n in recommendations.count_by_province()],
@@ -189,9 +192,6 @@ def _today_counts(today) -> dict:
         "theme": [(theme.value, count) for theme, count in recommendations.count_by_theme()],
         "oldest_open": list(recommendations.oldest_open().for_list()[:OLDEST_OPEN_SHOWN]),
     }
-    if timeout > 0:
-        cache.set(key, counts, timeout)
-    return counts
 
 
 class RecommendationListView(FilteredListView):
@@ -375,30 +375,28 @@ class RecommendationDetailView(DetailView):
         who reads them but the theme's link (an officer's list opens on every province), which
         is in the key."""
         recommendation = self.object
-        today = timezone.localdate()
-        key = (
-            f"record:{recommendation.pk}:{recommendation.version}:{data_state(today)}:"
-            f"{translation.get_language()}:{theme_url}"
-        )
-        timeout = settings.RECORD_CACHE_SECONDS
-        sections = cache.get(key) if timeout > 0 else None
-        if sections is not None:
-            return sections
-        prefetch_related_objects([recommendation], *RECORD_PREFETCH)
-        history = list(recommendation.history.all())
-        context = {
-            "recommendation": recommendation,
-            "theme_url": theme_url,
-            "proposal": proposal_of(recommendation, history),
-            "cited_documents": list(recommendation.documents.all()),
-        }
-        sections = {
-            name: render_to_string(template, context, request=None)
-            for name, template in RECORD_TEMPLATES.items()
-        }
-        if timeout > 0:
-            cache.set(key, sections, timeout)
-        return sections
+
+        def key():
+            return (
+                f"record:{recommendation.pk}:{recommendation.version}:"
+                f"{data_state(timezone.localdate())}:{translation.get_language()}:{theme_url}"
+            )
+
+        def draw():
+            prefetch_related_objects([recommendation], *RECORD_PREFETCH)
+            history = list(recommendation.history.all())
+            context = {
+                "recommendation": recommendation,
+                "theme_url": theme_url,
+                "proposal": proposal_of(recommendation, history),
+                "cited_documents": list(recommendation.documents.all()),
+            }
+            return {
+                name: render_to_string(template, context, request=None)
+                for name, template in RECORD_TEMPLATES.items()
+            }
+
+        return kept(settings.RECORD_CACHE_SECONDS, key, draw)
 
     def action_forms(self) -> dict:
         """The forms this user may use on this recommendation; none for a reader."""

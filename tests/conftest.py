@@ -75,6 +75,22 @@ def make_user(username, role=None, *, province_code=None, unit_name=None, **extr
     return user
 
 
+def assign_a_reported_one(*, by):
+    """Move a reported recommendation of the seed to "assigned" through the service (a change
+    the cached counts must follow)."""
+    from recommendations.models import Recommendation, Status
+    from recommendations.services import recommendation_transition
+
+    recommendation = Recommendation.objects.filter(status=Status.REPORTED).first()
+    recommendation_transition(
+        recommendation=recommendation,
+        to_status=Status.ASSIGNED,
+        by=by,
+        responsible_unit=MinistryUnit.objects.first(),
+    )
+    return recommendation
+
+
 @pytest.fixture
 def admin_user(db):
     return make_user("quantri", roles.ADMIN, is_superuser=True)

@@ -1,4 +1,7 @@
-"""The shared cache's backend: Django's Redis cache, with one Redis client per connection pool.
+"""The shared cache: its backend, and ``kept``, the one way values are kept in it between
+requests.
+
+The backend is Django's Redis cache, with one Redis client per connection pool.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for every cache call, and
 building one fills its table of response callbacks: 120 µs, nearly the cost of the round trip
@@ -8,6 +11,7 @@ serves every call of the process (redis-py documents its clients as safe to shar
 threads).
 """
 
+from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 
 
@@ -30,3 +34,20 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def kept(seconds: int, key, compute):
+    """``compute()``, kept in the cache under ``key`` for ``seconds`` – or computed every time
+    when ``seconds`` is 0 (a ``*_CACHE_SECONDS`` setting turned off) or ``key`` is None.
+    ``key`` may be a callable, called only when the cache is used (a key holding version
+    numbers reads them; a turned-off cache need not). ``compute`` must not return None."""
+    if seconds <= 0:
+        return compute()
+    key = key() if callable(key) else key
+    if key is None:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

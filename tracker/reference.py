@@ -21,10 +21,10 @@ import hashlib
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from .cache import kept
 from .versions import SharedVersion
 
 VERSION_KEY = "reference:version"
@@ -68,16 +68,15 @@ def cached_choices(
 
     The key holds the query's SQL (two querysets of one model differ), the language (labels
     are translated) and the version."""
-    if settings.CHOICES_CACHE_SECONDS <= 0:
-        return [(str(prepare_value(obj)), str(label_from_instance(obj))) for obj in queryset.all()]
-    key = f"choices:{version()}:{translation.get_language()}:{_digest(queryset, field=field)}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = [
+    return kept(
+        settings.CHOICES_CACHE_SECONDS,
+        lambda: (
+            f"choices:{version()}:{translation.get_language()}:{_digest(queryset, field=field)}"
+        ),
+        lambda: [
             (str(prepare_value(obj)), str(label_from_instance(obj))) for obj in queryset.all()
-        ]
-        cache.set(key, choices, settings.CHOICES_CACHE_SECONDS)
-    return choices
+        ],
+    )
 
 
 def _digest(queryset, *more, field=None) -> str:
@@ -167,19 +166,17 @@ class CachedModelMultipleChoiceField(
         """The rows chosen (``?province=22&province=38``), looked up once per reference version
         and kept: a filtered list otherwise asks for them on every page. Values that are not
         choices are an error, as always, and never kept."""
-        if settings.CHOICES_CACHE_SECONDS <= 0:
-            return super()._check_values(value)
-        try:
-            chosen = sorted({str(item) for item in value})
-        except TypeError:  # not a list of values: Django's own error
-            return super()._check_values(value)
-        digest = _digest(self.queryset, self.to_field_name, chosen, field=self)
-        key = f"choices-chosen:{version()}:{digest}"
-        rows = cache.get(key)
-        if rows is None:
-            rows = super()._check_values(value)
-            cache.set(key, rows, settings.CHOICES_CACHE_SECONDS)
-        return rows
+
+        def key():
+            try:
+                chosen = sorted({str(item) for item in value})
+            except TypeError:  # not a list of values: Django's own error, never kept
+                return None
+            digest = _digest(self.queryset, self.to_field_name, chosen, field=self)
+            return f"choices-chosen:{version()}:{digest}"
+
+        parent = super()._check_values
+        return kept(settings.CHOICES_CACHE_SECONDS, key, lambda: parent(value))
 
 
 class CachedModelChoiceFilter(django_filters.ModelChoiceFilter):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django_filters.views import FilterView
 from django_htmx.http import push_url
 
 from . import reference
+from .cache import kept
 from .filters import SearchFilter, active_filters
 from .middleware import search_cut_message
 from .text import bounded_search_term
@@ -46,13 +46,10 @@ class DeferredJoinPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if not self.count_cache_key or self.count_cache_seconds <= 0:
-            return super().count
-        count = cache.get(self.count_cache_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_cache_key, count, self.count_cache_seconds)
-        return count
+        # Paginator's own count (a cached_property: its function, called only on a miss).
+        return kept(
+            self.count_cache_seconds, self.count_cache_key, lambda: Paginator.count.func(self)
+        )
 
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):

@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from recommendations import imports
 from recommendations.imports import read_table
-from recommendations.models import Recommendation, Status
-from recommendations.services import recommendation_transition
-from surveys.models import MinistryUnit
+from recommendations.models import Recommendation
+from tests.conftest import assign_a_reported_one
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +52,8 @@ def test_a_move_shows_on_the_next_view(
     cached, staff_client, ministry_user, django_capture_on_commit_callbacks
 ):
     before = _assigned(staff_client)
-    recommendation = Recommendation.objects.filter(status=Status.REPORTED).first()
     with django_capture_on_commit_callbacks(execute=True):
-        recommendation_transition(
-            recommendation=recommendation,
-            to_status=Status.ASSIGNED,
-            by=ministry_user,
-            responsible_unit=MinistryUnit.objects.first(),
-        )
+        assign_a_reported_one(by=ministry_user)
     assert _assigned(staff_client) == before + 1
 
 

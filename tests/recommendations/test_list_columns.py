@@ -340,6 +340,15 @@ class _RowsBeforeColumns(ListRows):
             f"{self.markers.get(priority) or esc(priority)}</td></tr>"
         )
 
+    def group(self, recommendation) -> str:
+        if not recommendation.group_id:
+            return ""
+        title = shortened(recommendation.group.title, 40)
+        return (
+            f' · <a href="{esc(recommendation.group.get_absolute_url())}">'
+            f"{esc(self.labels['group'])}: {esc(title)}</a>"
+        )
+
 
 def _varied_rows(ministry_user):
     """Every kind of row: with and without unit, group, due date; overdue; a long text."""

@@ -7,10 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recommendations import roles
-from recommendations.models import Recommendation, Status
-from recommendations.services import recommendation_transition
-from surveys.models import MinistryUnit
-from tests.conftest import make_user
+from recommendations.models import Recommendation
+from tests.conftest import assign_a_reported_one, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +41,8 @@ def test_a_committed_move_is_counted(
     cached, staff_client, ministry_user, django_capture_on_commit_callbacks
 ):
     before, _queries = _count(staff_client, {"status": "assigned"})
-    recommendation = Recommendation.objects.filter(status=Status.REPORTED).first()
     with django_capture_on_commit_callbacks(execute=True):
-        recommendation_transition(
-            recommendation=recommendation,
-            to_status=Status.ASSIGNED,
-            by=ministry_user,
-            responsible_unit=MinistryUnit.objects.first(),
-        )
+        assign_a_reported_one(by=ministry_user)
     after, counted = _count(staff_client, {"status": "assigned"})
     assert after == before + 1 and len(counted) == 1
 

@@ -100,3 +100,23 @@ def test_an_evicted_version_starts_again_above_every_earlier_one():
     before = version.get()
     cache.delete("test:v4")
     assert _in_a_request(lambda request: version.get()) > before
+
+
+def test_kept_computes_once_while_on_and_every_time_when_off():
+    from tracker.cache import kept
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    def no_key():
+        raise AssertionError("a turned-off cache reads no version")
+
+    assert kept(0, no_key, compute) == {"n": 1} and kept(0, no_key, compute) == {"n": 2}
+    assert kept(600, None, compute) == {"n": 3}  # no key: nothing kept
+    cache.delete("test:kept")
+    assert kept(600, lambda: "test:kept", compute) == {"n": 4}
+    assert kept(600, "test:kept", compute) == {"n": 4} and len(calls) == 4
+    cache.delete("test:kept")
